@@ -1,0 +1,101 @@
+# Customers API kit. `make help` lists every target; a bare `make` only prints that list.
+#
+# 3 Musketeers style: each public target `x` runs `make _x` either inside the compose `tools` service
+# (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node, and
+# OpenTofu/Terraform or Go to build it). RUNNER=auto picks compose when a Docker engine and Compose answer.
+
+ENV ?= local
+RUNNER ?= auto
+# Local emulator: localstack (compose), ministack-docker (compose, MiniStack image), ministack (host process from
+# the cached toolchain, no Docker). auto = localstack when compose works, else host ministack.
+EMULATOR ?= auto
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+HAVE_COMPOSE := $(shell docker compose version >/dev/null 2>&1 && docker info >/dev/null 2>&1 && echo yes)
+ifeq ($(RUNNER),auto)
+RUNNER := $(if $(HAVE_COMPOSE),compose,native)
+endif
+ifeq ($(EMULATOR),auto)
+EMULATOR := $(if $(HAVE_COMPOSE),localstack,ministack)
+endif
+
+COMPOSE_RUN_TOOLS = docker compose run --rm tools make
+RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
+
+.PHONY: help ci deps check test build synth toolchain emulator-up emulator-down deploy outputs clean e2e \
+	integration-test emulator-image scan bench
+.PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _scan _bench
+
+help: ## list the targets (this text)
+	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|localstack|ministack-docker|ministack]"
+	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@echo "Now: ENV=$(ENV) RUNNER=$(RUNNER) EMULATOR=$(EMULATOR)"
+
+ci: ## what CI runs: deps, checks, fast tests, then the real deploy suites
+	bash .ci/run
+
+deps: ## install the npm dependencies from the lockfile (only when the lockfile changed)
+	$(RUN) _deps
+_deps: node_modules/.package-lock.json
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+check: ## typecheck and lint
+	$(RUN) _check
+_check: _deps
+	npx tsc --noEmit -p tsconfig.json
+	npx eslint .
+
+test: ## the fast suite: typecheck, lint, service unit + DynamoDB (dynalite) tests, synth assertions
+	$(RUN) _test
+_test: _check
+	npx jest --selectProjects service infra
+
+build: ## bundle the Lambda into dist/lambda.zip (deterministic)
+	$(RUN) _build
+_build: _deps
+	npx tsx service/build.ts
+
+synth: ## synthesize both stacks for ENV into cdktf.out/ENV (no Terraform binary needed)
+	$(RUN) _synth
+_synth: _build
+	DEPLOY_ENV=$(ENV) npx tsx infra/main.ts
+
+toolchain: ## build/install OpenTofu, the AWS provider (from Go modules) and MiniStack into the cache (one-time)
+	scripts/toolchain.sh all
+
+emulator-up: ## start the local emulator chosen by EMULATOR (idempotent)
+	scripts/emulator.sh start $(EMULATOR)
+
+emulator-down: ## stop the local emulator chosen by EMULATOR
+	scripts/emulator.sh stop $(EMULATOR)
+
+deploy: ## deploy both stacks to ENV (local starts the emulator first) and write .state/ENV/outputs.json
+	$(if $(filter local,$(ENV)),scripts/emulator.sh start $(EMULATOR))
+	$(RUN) _deploy
+_deploy: _synth
+	scripts/deploy.sh up $(ENV)
+
+outputs: ## print the deployed stack's outputs for ENV
+	@cat .state/$(ENV)/outputs.json
+
+clean: ## destroy everything deploy created in ENV, then remove build output
+	$(RUN) _clean
+_clean: _synth
+	scripts/deploy.sh down $(ENV)
+	rm -rf dist cdktf.out/$(ENV)
+
+e2e: ## deploy to the emulator, run the end-to-end suite, destroy (host emulator, no Docker)
+	$(RUN) _e2e
+_e2e: _build
+	npx jest --selectProjects e2e --runInBand
+
+integration-test: ## testcontainers: start the emulator container, deploy, assert, destroy (needs Docker)
+	npx jest --selectProjects integration --runInBand
+
+emulator-image: ## build the MiniStack image locally without any registry (air-gapped path)
+	scripts/emulator-image.sh

@@ -1,0 +1,23 @@
+// SDK clients aimed at the emulator with the local profile's test credentials.
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
+
+export type AwsClients = ReturnType<typeof awsClients>;
+
+export function awsClients(endpoint: string) {
+  const config = {
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  return {
+    apiGateway: new APIGatewayClient(config),
+    dynamodb: new DynamoDBClient(config),
+    kms: new KMSClient(config),
+    lambda: new LambdaClient(config),
+    ssm: new SSMClient(config),
+  };
+}

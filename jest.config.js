@@ -1,0 +1,19 @@
+// One jest config, four projects: the fast suite (service + infra) runs with no emulator;
+// e2e and integration deploy for real and are run by their own make targets.
+const tsJest = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+const project = (name, testMatch, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform: tsJest,
+  testMatch,
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('service', ['<rootDir>/service/**/*.test.ts']),
+    project('infra', ['<rootDir>/infra/**/*.test.ts']),
+    project('e2e', ['<rootDir>/integration/e2e.test.ts']),
+    project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
+  ],
+};

@@ -1,0 +1,92 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDynamoDbClient } from './src/clients';
+import { buildLambda, type LambdaArtifact } from './build';
+import { invokeBundle } from './test-support/bundle';
+import { createCustomersTable, getItem, startDynalite, useDynamoDbEndpoint, type LocalDynamoDb } from './test-support/dynamodb';
+import { VALID_INPUT, customersEvent } from './test-support/events';
+import { closedPort } from './test-support/fault-endpoint';
+import { readZipEntries } from './test-support/zip';
+
+const FAKE_AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+const DOS_1980_01_01 = (0 << 9) | (1 << 5) | 1;
+
+describe('buildLambda', () => {
+  let workDir: string;
+  let first: LambdaArtifact;
+  let second: LambdaArtifact;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'customers-build-'));
+    first = await buildLambda(join(workDir, 'first'));
+    second = await buildLambda(join(workDir, 'second'));
+  }, 60_000);
+
+  afterAll(() => rm(workDir, { recursive: true, force: true }));
+
+  it('produces byte-identical zips when run twice', async () => {
+    const [firstZip, secondZip] = await Promise.all([readFile(first.zipPath), readFile(second.zipPath)]);
+
+    expect(first.zipSha256).toBe(second.zipSha256);
+    expect(firstZip.equals(secondZip)).toBe(true);
+  });
+
+  it('zips exactly index.js, with a fixed 1980-01-01 mtime and mode 0644, holding the bundle', async () => {
+    const entries = readZipEntries(await readFile(first.zipPath));
+
+    expect(entries.map(({ name, mode, dosDate, dosTime }) => ({ name, mode, dosDate, dosTime }))).toEqual([
+      { name: 'index.js', mode: 0o100644, dosDate: DOS_1980_01_01, dosTime: 0 },
+    ]);
+    expect(entries[0].data.equals(await readFile(first.bundlePath))).toBe(true);
+  });
+
+  it('refuses to load without DB_NAME, so a misconfigured function fails at cold start', async () => {
+    const run = await invokeBundle(first.bundlePath, customersEvent(), FAKE_AWS_ENV);
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('Missing required environment variable DB_NAME');
+  });
+
+  describe('the bundle, run as Lambda would run it', () => {
+    let dynamo: LocalDynamoDb;
+    let tableName: string;
+
+    beforeAll(async () => {
+      dynamo = await startDynalite();
+      useDynamoDbEndpoint(dynamo.endpoint);
+      const client = createDynamoDbClient();
+      tableName = await createCustomersTable(client);
+      client.destroy();
+    });
+
+    afterAll(() => dynamo.stop());
+
+    it('stores a customer in the table named by DB_NAME at AWS_ENDPOINT_URL_DYNAMODB', async () => {
+      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint };
+
+      const { result } = await invokeBundle(first.bundlePath, customersEvent(), env);
+
+      expect(result?.statusCode).toBe(201);
+      const { id } = JSON.parse(result?.body ?? '{}') as { id: string };
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(result?.headers).toMatchObject({ Location: `/customers/${id}` });
+      const client = createDynamoDbClient();
+      await expect(getItem(client, tableName, id)).resolves.toMatchObject({ email: { S: VALID_INPUT.email } });
+      client.destroy();
+    });
+
+    // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.
+    it('answers 503 with Retry-After when DynamoDB refuses connections, and logs the cause', async () => {
+      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
+
+      const { result, logLines } = await invokeBundle(first.bundlePath, customersEvent(), env);
+
+      expect(result?.statusCode).toBe(503);
+      expect(result?.headers).toMatchObject({ 'Retry-After': '1' });
+      expect(logLines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({ level: 'ERROR', status: 503, code: 'ECONNREFUSED' }),
+      ]);
+    });
+  });
+});

@@ -1,0 +1,176 @@
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDynamoDbClient } from './clients';
+import { createHandler, type CustomersHandler } from './handler';
+import { createCustomersTable, getItem, startDynalite, stringItem, useDynamoDbEndpoint, type LocalDynamoDb } from '../test-support/dynamodb';
+import { REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
+import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+
+const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
+
+describe('POST /customers against dynalite', () => {
+  let dynamo: LocalDynamoDb;
+  let client: DynamoDBClient;
+  let tableName: string;
+  let nextId: string;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    useDynamoDbEndpoint(dynamo.endpoint);
+    client = createDynamoDbClient();
+    tableName = await createCustomersTable(client);
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.stop();
+  });
+
+  const silentLogger = new Logger({ logLevel: 'SILENT' });
+  let idCounter = 0;
+  const handlerWith = (logger = silentLogger): CustomersHandler =>
+    createHandler({ client, tableName, logger, newId: () => nextId, now: () => FIXED_NOW });
+
+  beforeEach(() => {
+    nextId = `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`;
+  });
+
+  it('creates the customer and returns it with 201 and a Location header', async () => {
+    // Act
+    const result = await handlerWith()(jsonEvent(VALID_INPUT));
+
+    // Assess
+    expect(result.statusCode).toBe(201);
+    expect(result.headers).toMatchObject({ Location: `/customers/${nextId}`, 'Content-Type': 'application/json' });
+    expect(JSON.parse(result.body)).toEqual({ id: nextId, ...VALID_INPUT, createdAt: FIXED_NOW.toISOString() });
+  });
+
+  it('stores exactly id, firstname, lastname, email and createdAt as strings', async () => {
+    await handlerWith()(jsonEvent(VALID_INPUT));
+
+    const stored = await getItem(client, tableName, nextId);
+
+    expect(stored).toEqual(stringItem({ id: nextId, ...VALID_INPUT, createdAt: FIXED_NOW.toISOString() }));
+  });
+
+  it('returns 409 and keeps the existing item when the id is already taken', async () => {
+    // Prepare
+    const existing = stringItem({ id: nextId, firstname: 'Grace', lastname: 'Hopper', email: 'grace@example.com', createdAt: '2020-01-01T00:00:00.000Z' });
+    await client.send(new PutItemCommand({ TableName: tableName, Item: existing }));
+
+    // Act
+    const result = await handlerWith()(jsonEvent(VALID_INPUT));
+
+    // Assess
+    expect(result.statusCode).toBe(409);
+    expect(parseErrorBody(result)).toEqual({
+      message: 'Customer already exists',
+      errors: [{ field: 'id', rule: 'unique' }],
+      requestId: REQUEST_ID,
+    });
+    expectNoInternals(result, 'conditional request failed');
+    await expect(getItem(client, tableName, nextId)).resolves.toEqual(existing);
+  });
+
+  describe('accepts unusual but valid input and stores it verbatim', () => {
+    it.each([
+      ['SQL-looking names', { firstname: "Robert'); DROP TABLE Students;--", lastname: '1 OR 1=1' }],
+      ['markup-looking names', { firstname: '<script>alert(1)</script>', lastname: '{{7*7}} ${jndi:ldap://x}' }],
+      ['NoSQL-operator-looking names', { firstname: '{"$gt":""}', lastname: 'attribute_not_exists(id)' }],
+      ['names of exactly 100 emoji', { firstname: '😀'.repeat(100), lastname: '👩‍👩‍👧' }],
+      ['a name of exactly 100 characters', { firstname: 'a'.repeat(100) }],
+      ['right-to-left script and a zero-width non-joiner', { firstname: 'محمد', lastname: 'می\u200cخواهم' }],
+      ['an email of exactly 254 characters', { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com` }],
+      ['an apostrophe and plus addressing', { lastname: "O'Brien-Smith", email: "o'brien+crm@example.co.uk" }],
+    ])('%s', async (_description, changes) => {
+      const input = { ...VALID_INPUT, ...changes };
+
+      const result = await handlerWith()(jsonEvent(input));
+
+      expect(result.statusCode).toBe(201);
+      await expect(getItem(client, tableName, nextId)).resolves.toEqual(
+        stringItem({ id: nextId, ...input, createdAt: FIXED_NOW.toISOString() }),
+      );
+    });
+  });
+
+  describe('accepts valid edge cases of the HTTP envelope', () => {
+    it('trims surrounding whitespace from every field before storing', async () => {
+      await handlerWith()(jsonEvent({ firstname: '  Ada\t', lastname: '\nLovelace ', email: ' ada@example.com ' }));
+
+      await expect(getItem(client, tableName, nextId)).resolves.toMatchObject(stringItem(VALID_INPUT));
+    });
+
+    it.each([
+      ['a base64-encoded body', base64Event(JSON.stringify(VALID_INPUT))],
+      ['a charset on the content type', customersEvent({ headers: { 'content-type': 'application/json; charset=UTF-8' } })],
+      ['a +json vendor content type', customersEvent({ headers: { 'Content-Type': 'application/vnd.customers+json' } })],
+      ['no content type at all', customersEvent({ headers: {} })],
+      ['null headers (API Gateway sends null when there are none)', customersEvent({ headers: null as unknown as Record<string, string> })],
+      ['a body of exactly 10 KB', customersEvent({ body: padTo10Kb(JSON.stringify(VALID_INPUT)) })],
+    ])('returns 201 for %s', async (_description, event) => {
+      const result = await handlerWith()(event);
+
+      expect(result.statusCode).toBe(201);
+      await expect(getItem(client, tableName, nextId)).resolves.toBeDefined();
+    });
+  });
+
+  describe('logging', () => {
+    let written: string;
+    let spies: jest.SpyInstance[];
+
+    // Powertools writes INFO to stdout and WARN/ERROR to stderr: capture both.
+    beforeEach(() => {
+      written = '';
+      spies = [process.stdout, process.stderr].map((stream) =>
+        jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+          written += chunk.toString();
+          return true;
+        }),
+      );
+    });
+
+    afterEach(() => spies.forEach((spy) => spy.mockRestore()));
+
+    it('logs one JSON line per rejected request with status, cause and rules, but no body or headers', async () => {
+      const event = jsonEvent({ ...VALID_INPUT, id: 'client-id' });
+
+      await handlerWith(new Logger({ serviceName: 'customers-api' }))(event);
+
+      const lines = written.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0])).toMatchObject({
+        level: 'WARN',
+        message: 'Request rejected',
+        status: 400,
+        cause: 'RequestRejected',
+        errors: [{ field: 'id', rule: 'unknown_field' }],
+        requestId: REQUEST_ID,
+      });
+      expect(written).not.toContain(VALID_INPUT.email);
+      expect(written).not.toContain(VALID_INPUT.lastname);
+      expect(written).not.toContain('fixture-api-key-never-logged');
+    });
+
+    it('logs the cause name of a conflict without the customer data', async () => {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: stringItem({ id: nextId }) }));
+
+      await handlerWith(new Logger({ serviceName: 'customers-api' }))(jsonEvent(VALID_INPUT));
+
+      expect(JSON.parse(written)).toMatchObject({ status: 409, cause: 'ConditionalCheckFailedException' });
+      expect(written).not.toContain(VALID_INPUT.email);
+    });
+
+    it('logs nothing for a successful request', async () => {
+      await handlerWith(new Logger({ serviceName: 'customers-api' }))(jsonEvent(VALID_INPUT));
+
+      expect(written).toBe('');
+    });
+  });
+});
+
+// Pads the JSON with insignificant whitespace so the body is exactly the 10 KB limit.
+function padTo10Kb(json: string): string {
+  return json.slice(0, -1) + ' '.repeat(10 * 1024 - Buffer.byteLength(json)) + '}';
+}

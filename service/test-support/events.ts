@@ -1,0 +1,43 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+
+export const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef';
+
+export const VALID_INPUT = { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com' };
+
+/** A REST API (v1) proxy event for POST /customers, as API Gateway sends it; override any part. */
+export function customersEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return {
+    resource: '/customers',
+    path: '/customers',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json', 'x-api-key': 'fixture-api-key-never-logged' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: JSON.stringify(VALID_INPUT),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: 'POST',
+      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
+      path: '/dev/customers',
+      stage: 'dev',
+      requestId: REQUEST_ID,
+      requestTimeEpoch: 1_700_000_000_000,
+      resourceId: 'res123',
+      resourcePath: '/customers',
+    },
+    ...overrides,
+  };
+}
+
+export const jsonEvent = (body: unknown, overrides: Partial<APIGatewayProxyEvent> = {}) =>
+  customersEvent({ body: JSON.stringify(body), ...overrides });
+
+export const base64Event = (text: string | Buffer, overrides: Partial<APIGatewayProxyEvent> = {}) =>
+  customersEvent({ body: Buffer.from(text).toString('base64'), isBase64Encoded: true, ...overrides });
