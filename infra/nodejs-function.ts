@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { CustomersTable } from './customers-table';
+import { DYNAMODB_KMS_ACTIONS, PolicyStatement, policyDocument, viaDynamoDb } from './policy-document';
+
+export interface NodejsFunctionProps {
+  readonly functionName: string;
+  /** Absolute path of the zip with `index.js` exporting `handler`. */
+  readonly bundlePath: string;
+  readonly logRetentionDays: number;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+const ASSUME_ROLE = policyDocument([
+  { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+]);
+
+/**
+ * Lambda + its role + its log group. Access is granted through `use*` helpers that set the
+ * environment variable and the IAM statements together, so permissions never drift from usage.
+ */
+export class NodejsFunction extends Construct {
+  readonly lambda: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  private readonly rolePolicy: IamRolePolicy;
+  private readonly statements: PolicyStatement[] = [];
+  private readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
+    super(scope, id);
+    if (!existsSync(props.bundlePath)) {
+      throw new Error(`Lambda bundle ${path.relative(process.cwd(), props.bundlePath)} not found: run \`make build\` first`);
+    }
+    this.environment = { ...props.environment };
+
+    // Created by us (not by Lambda on first log line) so retention and deletion are managed.
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.role = new IamRole(this, 'role', { name: props.functionName, assumeRolePolicy: ASSUME_ROLE });
+    this.statements.push({
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${this.logGroup.arn}:*`,
+    });
+    this.rolePolicy = new IamRolePolicy(this, 'policy', {
+      name: 'least-privilege',
+      role: this.role.name,
+      policy: policyDocument(this.statements),
+    });
+
+    // The asset copies the zip next to the synthesized stack; its content hash redeploys on code change.
+    const bundle = new TerraformAsset(this, 'bundle', { path: props.bundlePath, type: AssetType.FILE });
+    this.lambda = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      role: this.role.arn,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      filename: bundle.path,
+      sourceCodeHash: bundle.assetHash,
+      memorySize: 256,
+      // Above the SDK's worst case (3 attempts x (1 s connect + 3 s request) + backoff, ~13 s), below API Gateway's 29 s.
+      timeout: 15,
+      architectures: ['x86_64'],
+      environment: { variables: this.environment },
+      // Log group first, so Lambda never creates an unmanaged one; policy first, so the first call can write.
+      dependsOn: [this.logGroup, this.rolePolicy],
+    });
+  }
+
+  /** DB_NAME plus exactly what a write needs: PutItem on this table and its key through DynamoDB. */
+  useTable(table: CustomersTable): void {
+    this.setEnvironment('DB_NAME', table.name);
+    this.grant(
+      { Sid: 'PutCustomers', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: table.arn },
+      {
+        Sid: 'UseTableKeyThroughDynamoDb',
+        Effect: 'Allow',
+        Action: DYNAMODB_KMS_ACTIONS,
+        Resource: table.key.arn,
+        Condition: viaDynamoDb(table.key.region),
+      },
+    );
+    table.key.allowUseViaDynamoDb(this.role);
+  }
+
+  private setEnvironment(name: string, value: string): void {
+    this.environment[name] = value;
+    this.lambda.putEnvironment({ variables: { ...this.environment } });
+  }
+
+  private grant(...statements: PolicyStatement[]): void {
+    this.statements.push(...statements);
+    this.rolePolicy.policy = policyDocument(this.statements);
+  }
+}

@@ -1,0 +1,56 @@
+import { loadProfile } from './profiles';
+
+describe('loadProfile', () => {
+  it('defaults to the local profile against http://localhost:4566 in us-east-1', () => {
+    const profile = loadProfile({});
+    expect(profile).toMatchObject({
+      env: 'local',
+      workspace: 'local',
+      region: 'us-east-1',
+      namePrefix: 'customers-api-local',
+      target: { kind: 'emulator', endpoint: 'http://localhost:4566' },
+    });
+  });
+
+  it('rejects an unknown DEPLOY_ENV, naming the allowed values', () => {
+    expect(() => loadProfile({ DEPLOY_ENV: 'prod' })).toThrow('DEPLOY_ENV must be one of local, aws (got "prod")');
+  });
+
+  it('takes the region from AWS_REGION first, then AWS_DEFAULT_REGION', () => {
+    expect(loadProfile({ DEPLOY_ENV: 'aws', AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-west-2' }).region).toBe('eu-west-1');
+    expect(loadProfile({ DEPLOY_ENV: 'aws', AWS_DEFAULT_REGION: 'us-west-2' }).region).toBe('us-west-2');
+    expect(loadProfile({ DEPLOY_ENV: 'aws', AWS_REGION: ' ' }).region).toBe('us-east-1');
+  });
+
+  it('rejects an EMULATOR_ENDPOINT that is not an http(s) URL', () => {
+    expect(() => loadProfile({ EMULATOR_ENDPOINT: 'localhost:4566' })).toThrow(/EMULATOR_ENDPOINT must be an http\(s\) URL/);
+  });
+
+  it('rejects a DEPLOY_ID that cannot name a directory safely', () => {
+    expect(() => loadProfile({ DEPLOY_ID: '../elsewhere' })).toThrow(/DEPLOY_ID must be lowercase letters, digits and dashes/);
+  });
+
+  it('names SSM parameters per env and keeps the table name DA_Serverless', () => {
+    for (const env of ['local', 'aws']) {
+      expect(loadProfile({ DEPLOY_ENV: env })).toMatchObject({
+        dbName: 'DA_Serverless',
+        parameterNames: { dbName: `/customers-api/${env}/db-name`, apiKey: `/customers-api/${env}/api-key` },
+        stageName: 'v1',
+        logRetentionDays: 14,
+      });
+    }
+  });
+
+  it('protects the table and throttles harder on real AWS than on the emulator', () => {
+    const local = loadProfile({ DEPLOY_ENV: 'local' });
+    const aws = loadProfile({ DEPLOY_ENV: 'aws' });
+    expect([local.tableDeletionProtection, aws.tableDeletionProtection]).toEqual([false, true]);
+    expect(aws.usagePlan.rateLimit).toBeLessThan(local.usagePlan.rateLimit);
+  });
+
+  it('reads the S3 state settings only for the aws profile', () => {
+    expect(loadProfile({ DEPLOY_ENV: 'aws', TF_STATE_BUCKET: 'b', AWS_REGION: 'eu-west-1' }).target)
+      .toEqual({ kind: 'aws', s3State: { bucket: 'b', region: 'eu-west-1', lockTable: undefined } });
+    expect(loadProfile({ DEPLOY_ENV: 'local', TF_STATE_BUCKET: 'b' }).target.kind).toBe('emulator');
+  });
+});

@@ -1,0 +1,132 @@
+// The one typed place that says how `local` and `aws` differ. Stacks read fields from here
+// instead of branching on the environment name.
+
+export const ENV_NAMES = ['local', 'aws'] as const;
+export type EnvName = (typeof ENV_NAMES)[number];
+
+export const APP_NAME = 'customers-api';
+export const DB_NAME = 'DA_Serverless';
+const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_EMULATOR_ENDPOINT = 'http://localhost:4566';
+
+export interface UsagePlanLimits {
+  readonly burstLimit: number;
+  readonly rateLimit: number;
+  readonly quotaLimit: number;
+  readonly quotaPeriod: 'DAY' | 'WEEK' | 'MONTH';
+}
+
+export interface S3StateConfig {
+  readonly bucket: string;
+  readonly region: string;
+  /** Legacy DynamoDB lock table; without it the S3 lock file is used. */
+  readonly lockTable?: string;
+}
+
+/** Where Terraform talks to and where it keeps state. */
+export type DeployTarget =
+  | { readonly kind: 'emulator'; readonly endpoint: string }
+  | { readonly kind: 'aws'; readonly s3State?: S3StateConfig };
+
+/** What a stage URL is made of; the emulator serves stages under its own path, not a hostname. */
+export interface StageAddress {
+  readonly apiId: string;
+  readonly stageName: string;
+  readonly invokeUrl: string;
+}
+
+export interface Profile {
+  readonly env: EnvName;
+  /** Names synth output and state (`cdktf.out/<workspace>`, `.state/<workspace>`): DEPLOY_ID, default the env name. */
+  readonly workspace: string;
+  readonly region: string;
+  /** Prefix for every resource name AWS lets us choose: `customers-api-<env>`. */
+  readonly namePrefix: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly dbName: string;
+  readonly parameterNames: { readonly dbName: string; readonly apiKey: string };
+  readonly logRetentionDays: number;
+  readonly tableDeletionProtection: boolean;
+  readonly stageName: string;
+  readonly usagePlan: UsagePlanLimits;
+  readonly target: DeployTarget;
+  /** Base URL of the deployed stage, without a trailing slash. */
+  readonly stageUrl: (stage: StageAddress) => string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const setting = (env: Env, name: string): string | undefined => env[name]?.trim() || undefined;
+
+function parseEnvName(value: string | undefined): EnvName {
+  const name = value ?? 'local';
+  if (!(ENV_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`DEPLOY_ENV must be one of ${ENV_NAMES.join(', ')} (got "${name}")`);
+  }
+  return name as EnvName;
+}
+
+function workspace(env: Env, name: EnvName): string {
+  const id = setting(env, 'DEPLOY_ID') ?? name;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+    throw new Error(`DEPLOY_ID must be lowercase letters, digits and dashes (got "${id}")`);
+  }
+  return id;
+}
+
+function emulatorEndpoint(env: Env): string {
+  const endpoint = setting(env, 'EMULATOR_ENDPOINT') ?? DEFAULT_EMULATOR_ENDPOINT;
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    throw new Error(`EMULATOR_ENDPOINT must be an http(s) URL such as ${DEFAULT_EMULATOR_ENDPOINT} (got "${endpoint}")`);
+  }
+  return endpoint.replace(/\/+$/, '');
+}
+
+function awsTarget(env: Env, region: string): DeployTarget {
+  const bucket = setting(env, 'TF_STATE_BUCKET');
+  if (!bucket) return { kind: 'aws' };
+  return {
+    kind: 'aws',
+    s3State: { bucket, region: setting(env, 'TF_STATE_REGION') ?? region, lockTable: setting(env, 'TF_STATE_LOCK_TABLE') },
+  };
+}
+
+/**
+ * Reads the profile selected by DEPLOY_ENV (default `local`).
+ * Region: AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1 — for both profiles, so `aws` deploys
+ * wherever the caller's AWS CLI environment points.
+ */
+export function loadProfile(env: Env = process.env): Profile {
+  const name = parseEnvName(setting(env, 'DEPLOY_ENV'));
+  const region = setting(env, 'AWS_REGION') ?? setting(env, 'AWS_DEFAULT_REGION') ?? DEFAULT_REGION;
+  const common = {
+    env: name,
+    workspace: workspace(env, name),
+    region,
+    namePrefix: `${APP_NAME}-${name}`,
+    tags: { app: APP_NAME, env: name, 'managed-by': 'cdktf' },
+    dbName: DB_NAME,
+    parameterNames: { dbName: `/${APP_NAME}/${name}/db-name`, apiKey: `/${APP_NAME}/${name}/api-key` },
+    logRetentionDays: 14,
+    stageName: 'v1',
+  };
+  if (name === 'local') {
+    const endpoint = emulatorEndpoint(env);
+    return {
+      ...common,
+      // Emulator state is thrown away with the container; protection would only block `destroy`.
+      tableDeletionProtection: false,
+      // Generous so local load tests measure the code, not the throttle.
+      usagePlan: { burstLimit: 200, rateLimit: 100, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
+      target: { kind: 'emulator', endpoint },
+      stageUrl: ({ apiId, stageName }) => `${endpoint}/_aws/execute-api/${apiId}/${stageName}`,
+    };
+  }
+  return {
+    ...common,
+    tableDeletionProtection: true,
+    usagePlan: { burstLimit: 20, rateLimit: 10, quotaLimit: 10_000, quotaPeriod: 'DAY' },
+    target: awsTarget(env, region),
+    stageUrl: ({ invokeUrl }) => invokeUrl,
+  };
+}

@@ -1,0 +1,66 @@
+// The only place where `local` and `aws` wire Terraform differently: the provider and the state backend.
+import * as path from 'node:path';
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
+import { Profile } from './profiles';
+
+export const AWS_PROVIDER_CONSTRAINT = '~> 6.0';
+
+/** Exactly the services the stacks call (a missing one would silently go to real AWS); nothing beyond them. */
+export const EMULATED_SERVICES = ['apigateway', 'cloudwatchlogs', 'dynamodb', 'iam', 'kms', 'lambda', 'ssm', 'sts'] as const;
+
+/**
+ * Mirrors what LocalStack's `tflocal` writes into `localstack_providers_override.tf`: test credentials,
+ * no credential or metadata-API checks, path-style S3, and every endpoint pointed at the emulator.
+ * Like tflocal we do NOT set `skip_requesting_account_id`: the provider builds ARNs from the account id
+ * (e.g. the API's `execution_arn` used in the Lambda permission) and the key policy needs it through
+ * `data.aws_caller_identity`. Both emulators answer STS GetCallerIdentity (LocalStack: 000000000000).
+ */
+function emulatorProvider(endpoint: string): Partial<AwsProviderConfig> {
+  const endpoints: AwsProviderEndpoints = Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]));
+  return {
+    accessKey: 'test',
+    secretKey: 'test',
+    skipCredentialsValidation: true,
+    skipMetadataApiCheck: 'true',
+    s3UsePathStyle: true,
+    endpoints: [endpoints],
+  };
+}
+
+/** Backend paths are relative to the stack's working dir (`<outdir>/stacks/<stack>`), so synth output stays machine independent. */
+function localStatePath(stack: TerraformStack, stateDir: string, workspace: string): string {
+  const stackDir = path.join(App.of(stack).outdir, 'stacks', stack.node.id);
+  const stateFile = path.join(stateDir, workspace, `${stack.node.id}.tfstate`);
+  return path.relative(stackDir, stateFile).split(path.sep).join(path.posix.sep);
+}
+
+function addBackend(stack: TerraformStack, { target, workspace }: Profile, stateDir: string): void {
+  if (target.kind === 'aws' && target.s3State) {
+    const { bucket, region, lockTable } = target.s3State;
+    const backend = new S3Backend(stack, {
+      bucket,
+      region,
+      key: `customers-api/${workspace}/${stack.node.id}.tfstate`,
+      encrypt: true,
+      dynamodbTable: lockTable,
+    });
+    // S3-native locking (Terraform/OpenTofu >= 1.10); cdktf 0.21 has no typed field for it.
+    if (!lockTable) backend.addOverride('use_lockfile', true);
+    return;
+  }
+  new LocalBackend(stack, { path: localStatePath(stack, stateDir, workspace) });
+}
+
+/** Adds the AWS provider and the state backend for `profile` to `stack`. */
+export function configureDeployTarget(stack: TerraformStack, profile: Profile, stateDir: string): AwsProvider {
+  addBackend(stack, profile, stateDir);
+  // cdktf pins the exact provider version its bindings were generated from (6.25.0); the bindings fit any 6.x,
+  // and the toolchain mirrors whichever 6.x it builds, so ask for the major version only.
+  stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });
+  return new AwsProvider(stack, 'aws', {
+    region: profile.region,
+    defaultTags: [{ tags: { ...profile.tags } }],
+    ...(profile.target.kind === 'emulator' ? emulatorProvider(profile.target.endpoint) : {}),
+  });
+}

@@ -1,0 +1,68 @@
+// Synthesizes the real stacks into a temp dir and exposes the Terraform JSON in a shape tests can read.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { AppPaths, createApp, CustomersApp } from '../app';
+import { loadProfile, Profile } from '../profiles';
+
+type Block = Record<string, unknown>;
+export interface TerraformJson {
+  resource: Record<string, Record<string, Block>>;
+  data: Record<string, Record<string, Block>>;
+  output: Record<string, { value: unknown }>;
+  provider: { aws: Block[] };
+  terraform: { backend: Record<string, Block>; required_providers: Record<string, Block> };
+}
+
+export interface Synthesized {
+  profile: Profile;
+  paths: AppPaths;
+  stacks: CustomersApp;
+  /** Testing.synth output, for the cdktf jest matchers. */
+  params: string;
+  api: string;
+  paramsJson: TerraformJson;
+  apiJson: TerraformJson;
+}
+
+export const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'customers-infra-'));
+
+/** An opaque stand-in for dist/lambda.zip: synth only hashes and copies the bundle, it never opens it. */
+export function fixtureBundle(dir: string, content = 'exports.handler = async () => ({ statusCode: 201 });'): string {
+  const file = path.join(dir, 'lambda.zip');
+  writeFileSync(file, content);
+  return file;
+}
+
+export function synthProfile(env: Record<string, string>, overrides: Partial<AppPaths> = {}): Synthesized {
+  const root = tempDir();
+  const profile = loadProfile(env);
+  const paths: AppPaths = {
+    outdir: path.join(root, 'cdktf.out', profile.workspace),
+    bundlePath: fixtureBundle(root),
+    stateDir: path.join(root, '.state'),
+    ...overrides,
+  };
+  const stacks = createApp(profile, paths);
+  const params = Testing.synth(stacks.params);
+  const api = Testing.synth(stacks.api);
+  return { profile, paths, stacks, params, api, paramsJson: JSON.parse(params), apiJson: JSON.parse(api) };
+}
+
+/** The single resource of `type`; fails loudly when there are none or several. */
+export function only(json: TerraformJson, type: string, kind: 'resource' | 'data' = 'resource'): { id: string; config: Block } {
+  const entries = Object.entries(json[kind][type] ?? {});
+  if (entries.length !== 1) throw new Error(`expected exactly one ${kind} ${type}, found ${entries.length}`);
+  const [id, config] = entries[0];
+  return { id, config };
+}
+
+/** Terraform reference to an attribute of the single resource (or data source) of `type`. */
+export function ref(json: TerraformJson, type: string, attribute: string, kind: 'resource' | 'data' = 'resource'): string {
+  const prefix = kind === 'data' ? 'data.' : '';
+  return `\${${prefix}${type}.${only(json, type, kind).id}.${attribute}}`;
+}
+
+export const stackDir = (synthesized: Synthesized, stack: TerraformStack): string =>
+  path.join(synthesized.paths.outdir, 'stacks', stack.node.id);
