@@ -26,6 +26,15 @@ describe('loadProfile', () => {
     expect(() => loadProfile({ EMULATOR_ENDPOINT: 'localhost:4566' })).toThrow(/EMULATOR_ENDPOINT must be an http\(s\) URL/);
   });
 
+  it('builds the local URL from EMULATOR_PUBLIC_ENDPOINT when the deployer reaches the emulator elsewhere', () => {
+    const profile = loadProfile({ EMULATOR_ENDPOINT: 'http://emulator:4566', EMULATOR_PUBLIC_ENDPOINT: 'http://localhost:4566' });
+    expect(profile.target).toEqual({ kind: 'emulator', endpoint: 'http://emulator:4566' });
+    expect(profile.stageUrl({ apiId: 'abc', stageName: 'v1', invokeUrl: '' })).toBe('http://localhost:4566/_aws/execute-api/abc/v1');
+    expect(loadProfile({}).stageUrl({ apiId: 'abc', stageName: 'v1', invokeUrl: '' })).toBe(
+      'http://localhost:4566/_aws/execute-api/abc/v1',
+    );
+  });
+
   it('rejects a DEPLOY_ID that cannot name a directory safely', () => {
     expect(() => loadProfile({ DEPLOY_ID: '../elsewhere' })).toThrow(/DEPLOY_ID must be lowercase letters, digits and dashes/);
   });

@@ -74,10 +74,10 @@ function workspace(env: Env, name: EnvName): string {
   return id;
 }
 
-function emulatorEndpoint(env: Env): string {
-  const endpoint = setting(env, 'EMULATOR_ENDPOINT') ?? DEFAULT_EMULATOR_ENDPOINT;
+function emulatorEndpoint(env: Env, variable: string, fallback: string): string {
+  const endpoint = setting(env, variable) ?? fallback;
   if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
-    throw new Error(`EMULATOR_ENDPOINT must be an http(s) URL such as ${DEFAULT_EMULATOR_ENDPOINT} (got "${endpoint}")`);
+    throw new Error(`${variable} must be an http(s) URL such as ${DEFAULT_EMULATOR_ENDPOINT} (got "${endpoint}")`);
   }
   return endpoint.replace(/\/+$/, '');
 }
@@ -111,7 +111,9 @@ export function loadProfile(env: Env = process.env): Profile {
     stageName: 'v1',
   };
   if (name === 'local') {
-    const endpoint = emulatorEndpoint(env);
+    const endpoint = emulatorEndpoint(env, 'EMULATOR_ENDPOINT', DEFAULT_EMULATOR_ENDPOINT);
+    // Where you reach the emulator when that differs from where the deployer does (compose: `emulator:4566`).
+    const publicEndpoint = emulatorEndpoint(env, 'EMULATOR_PUBLIC_ENDPOINT', endpoint);
     return {
       ...common,
       // Emulator state is thrown away with the container; protection would only block `destroy`.
@@ -119,7 +121,7 @@ export function loadProfile(env: Env = process.env): Profile {
       // Generous so local load tests measure the code, not the throttle.
       usagePlan: { burstLimit: 200, rateLimit: 100, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
       target: { kind: 'emulator', endpoint },
-      stageUrl: ({ apiId, stageName }) => `${endpoint}/_aws/execute-api/${apiId}/${stageName}`,
+      stageUrl: ({ apiId, stageName }) => `${publicEndpoint}/_aws/execute-api/${apiId}/${stageName}`,
     };
   }
   return {
