@@ -6,8 +6,8 @@
 
 ENV ?= local
 RUNNER ?= auto
-# Local emulator: localstack (compose), ministack-docker (compose, MiniStack image), ministack (host process from
-# the cached toolchain, no Docker). auto = localstack when compose works, else host ministack.
+# Local emulator: compose (the `emulator` service: EMULATOR_IMAGE, default LocalStack 4.14.0) or ministack (a host
+# process from the cached toolchain, no Docker). auto = compose when Docker and Compose answer, else ministack.
 EMULATOR ?= auto
 
 SHELL := /bin/bash
@@ -20,7 +20,7 @@ ifeq ($(RUNNER),auto)
 RUNNER := $(if $(HAVE_COMPOSE),compose,native)
 endif
 ifeq ($(EMULATOR),auto)
-EMULATOR := $(if $(HAVE_COMPOSE),localstack,ministack)
+EMULATOR := $(if $(HAVE_COMPOSE),compose,ministack)
 endif
 
 COMPOSE_RUN_TOOLS = docker compose run --rm tools make
@@ -31,8 +31,8 @@ RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) 
 .PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _scan _bench
 
 help: ## list the targets (this text)
-	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|localstack|ministack-docker|ministack]"
-	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
+	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 	@echo "Now: ENV=$(ENV) RUNNER=$(RUNNER) EMULATOR=$(EMULATOR)"
 
 ci: ## what CI runs: deps, checks, fast tests, then the real deploy suites
@@ -68,14 +68,15 @@ _synth: _build
 toolchain: ## build/install OpenTofu, the AWS provider (from Go modules) and MiniStack into the cache (one-time)
 	scripts/toolchain.sh all
 
-emulator-up: ## start the local emulator chosen by EMULATOR (idempotent)
-	scripts/emulator.sh start $(EMULATOR)
+emulator-up: ## start the local emulator chosen by EMULATOR (idempotent; says which)
+	@echo "emulator: $(EMULATOR)$(if $(filter compose,$(EMULATOR)), ($${EMULATOR_IMAGE:-localstack/localstack:4.14.0}))"
+	$(if $(filter compose,$(EMULATOR)),docker compose up --detach --wait emulator,scripts/emulator.sh start)
 
 emulator-down: ## stop the local emulator chosen by EMULATOR
-	scripts/emulator.sh stop $(EMULATOR)
+	$(if $(filter compose,$(EMULATOR)),docker compose down,scripts/emulator.sh stop)
 
 deploy: ## deploy both stacks to ENV (local starts the emulator first) and write .state/ENV/outputs.json
-	$(if $(filter local,$(ENV)),scripts/emulator.sh start $(EMULATOR))
+	$(if $(filter local,$(ENV)),$(MAKE) emulator-up EMULATOR=$(EMULATOR))
 	$(RUN) _deploy
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
@@ -91,10 +92,10 @@ _clean: _synth
 
 e2e: ## deploy to the emulator, run the end-to-end suite, destroy (host emulator, no Docker)
 	$(RUN) _e2e
-_e2e: _build
+_e2e: _build toolchain
 	npx jest --selectProjects e2e --runInBand
 
-integration-test: ## testcontainers: start the emulator container, deploy, assert, destroy (needs Docker)
+integration-test: _build ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (needs Docker)
 	npx jest --selectProjects integration --runInBand
 
 emulator-image: ## build the MiniStack image locally without any registry (air-gapped path)

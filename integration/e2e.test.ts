@@ -5,7 +5,7 @@ import { describeDeployment } from './support/deployment-suite';
 
 const port = process.env.E2E_EMULATOR_PORT ?? '4599';
 const hostMiniStack = (action: 'start' | 'stop') =>
-  execFileSync('scripts/emulator.sh', [action, 'ministack'], {
+  execFileSync('scripts/emulator.sh', [action], {
     stdio: 'inherit',
     env: { ...process.env, EMULATOR_PORT: port },
   });

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs MiniStack (the pinned one from scripts/toolchain.sh) in the background on loopback.
+#   scripts/emulator.sh start|stop|status
+# Port: EMULATOR_PORT (default 4566). Pid and log: .state/emulator/ministack-<port>.{pid,log}.
+# Lambdas run as host `node` subprocesses (LAMBDA_EXECUTOR=local), so no Docker is needed.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PORT=${EMULATOR_PORT:-4566}
+STATE=$ROOT/.state/emulator
+PIDFILE=$STATE/ministack-$PORT.pid
+LOGFILE=$STATE/ministack-$PORT.log
+HEALTH_URL=http://127.0.0.1:$PORT/_ministack/health
+START_TIMEOUT=${EMULATOR_START_TIMEOUT:-60}
+STOP_TIMEOUT=10
+
+log() { printf '[emulator] %s\n' "$*" >&2; }
+
+running_pid() {
+  local pid
+  [[ -f $PIDFILE ]] || return 1
+  pid=$(<"$PIDFILE")
+  # A recycled pid would belong to another program: only trust it while it is still MiniStack.
+  [[ $pid =~ ^[0-9]+$ ]] && ps -p "$pid" -o args= 2>/dev/null | grep -q ministack && echo "$pid"
+}
+
+# Polls the health endpoint until it answers 200, the process dies, or the timeout passes.
+wait_healthy() {
+  local pid=$1 deadline=$((SECONDS + START_TIMEOUT))
+  until "$PYTHON" - "$HEALTH_URL" <<'EOF' 2>/dev/null; do
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=1).read()
+EOF
+    kill -0 "$pid" 2>/dev/null || { log "MiniStack exited during start; log:"; tail -n 30 "$LOGFILE" >&2; return 1; }
+    ((SECONDS < deadline)) || { log "not healthy after ${START_TIMEOUT}s; log: $LOGFILE"; return 1; }
+    sleep 0.2
+  done
+}
+
+start() {
+  if pid=$(running_pid); then
+    log "already running (pid $pid) on 127.0.0.1:$PORT"
+    return
+  fi
+  "$ROOT/scripts/toolchain.sh" ministack
+  eval "$("$ROOT/scripts/toolchain.sh" env)"
+  PYTHON=$(dirname "$MINISTACK_BIN")/python
+  mkdir -p "$STATE"
+  local began=$SECONDS
+  # setsid: own process group, so stop can also end the node workers it spawns for Lambdas.
+  GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
+    setsid "$MINISTACK_BIN" >"$LOGFILE" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$PIDFILE"
+  if ! wait_healthy "$pid"; then
+    stop
+    exit 1
+  fi
+  log "MiniStack up (pid $pid) on http://127.0.0.1:$PORT in $((SECONDS - began))s; log: $LOGFILE"
+}
+
+stop() {
+  local pid
+  if ! pid=$(running_pid); then
+    rm -f "$PIDFILE"
+    log "not running on port $PORT"
+    return
+  fi
+  kill -TERM -- "-$pid"
+  local deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 -- "-$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+  if kill -0 -- "-$pid" 2>/dev/null; then
+    log "process group $pid ignored SIGTERM for ${STOP_TIMEOUT}s; sending SIGKILL"
+    kill -KILL -- "-$pid"
+  fi
+  rm -f "$PIDFILE"
+  log "stopped (pid $pid)"
+}
+
+status() {
+  local pid
+  if pid=$(running_pid); then
+    log "running (pid $pid) on http://127.0.0.1:$PORT"
+  else
+    log "not running on port $PORT"
+    return 3
+  fi
+}
+
+case ${1:-} in
+  start | stop | status) "$1" ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

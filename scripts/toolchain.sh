@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Builds the pinned, air-gap-friendly deploy toolchain into a cache keyed by version:
+#   tofu      OpenTofu CLI, built from Go modules (scripts/toolchain/tofu)
+#   provider  hashicorp/aws provider, built from Go modules (scripts/toolchain/provider-aws),
+#             installed into a filesystem mirror that $CACHE/tofu.rc points tofu/terraform at
+#   ministack MiniStack emulator in a venv, hash-locked (scripts/toolchain/ministack)
+#   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
+# Needs only Go >= 1.26, Python >= 3.10 and the package registries. Each part is stamped with the
+# hash of its pin files, so a rerun is instant and a changed pin rebuilds exactly that part.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PINS=$ROOT/scripts/toolchain
+# shellcheck source=toolchain/versions.env
+source "$PINS/versions.env"
+
+CACHE=${CUSTOMERS_API_CACHE:-$HOME/.cache/customers-api}
+TF_BIN=$CACHE/tofu/$TOFU_VERSION/tofu
+MIRROR=$CACHE/providers
+PROVIDER_FILE=hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64/terraform-provider-aws_v$AWS_PROVIDER_VERSION
+PROVIDER_BIN=$MIRROR/registry.opentofu.org/$PROVIDER_FILE
+PROVIDER_ADDRS='"registry.opentofu.org/hashicorp/aws", "registry.terraform.io/hashicorp/aws"'
+TF_RC=$CACHE/tofu.rc
+MINISTACK_VENV=$CACHE/ministack/$MINISTACK_VERSION
+MINISTACK_BIN=$MINISTACK_VENV/bin/ministack
+
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+# Stamp content: the hash of the files that pin a part, so editing a pin invalidates the cache.
+pin_hash() { cat "$@" | sha256sum | cut -d' ' -f1; }
+is_fresh() { [[ -x $1 && -f $1.stamp && $(<"$1.stamp") == "$2" ]]; }
+
+# Runs the build step "$3..." for the part at binary path $1 unless its stamp matches $2.
+ensure() {
+  local bin=$1 want=$2 name=$3 start
+  start=$(now)
+  shift 3
+  if is_fresh "$bin" "$want"; then
+    log "$name: cached ($(since "$start"))"
+    return
+  fi
+  log "$name: building…"
+  "$@"
+  printf '%s\n' "$want" >"$bin.stamp"
+  log "$name: done ($(since "$start"))"
+}
+
+need_go() {
+  command -v go >/dev/null || die "Go >= 1.26 is required (https://go.dev/dl)"
+}
+
+build_tofu() {
+  need_go
+  grep -qE "github.com/opentofu/opentofu v$TOFU_VERSION( |$)" "$PINS/tofu/go.mod" \
+    || die "TOFU_VERSION=$TOFU_VERSION does not match scripts/toolchain/tofu/go.mod"
+  mkdir -p "$(dirname "$TF_BIN")"
+  # version.dev=no makes `tofu version` report the release instead of "<ver>-dev".
+  (cd "$PINS/tofu" && go build -trimpath \
+    -ldflags '-s -w -X github.com/opentofu/opentofu/version.dev=no' \
+    -o "$TF_BIN.tmp" github.com/opentofu/opentofu/cmd/tofu)
+  mv "$TF_BIN.tmp" "$TF_BIN"
+  "$TF_BIN" version >&2
+}
+
+build_provider() {
+  need_go
+  mkdir -p "$(dirname "$PROVIDER_BIN")"
+  # The fork's sum is not in sum.golang.org; go.sum (committed) is what verifies it.
+  (cd "$PINS/provider-aws" && GONOSUMDB=github.com/upbound/terraform-provider-aws go build -trimpath \
+    -ldflags "-s -w -X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=$AWS_PROVIDER_VERSION" \
+    -o "$PROVIDER_BIN.tmp" github.com/hashicorp/terraform-provider-aws)
+  mv "$PROVIDER_BIN.tmp" "$PROVIDER_BIN"
+  # The same binary under terraform's default registry host, so plain `terraform` uses it too.
+  local tf_path=$MIRROR/registry.terraform.io/$PROVIDER_FILE
+  mkdir -p "$(dirname "$tf_path")"
+  ln -f "$PROVIDER_BIN" "$tf_path" 2>/dev/null || cp "$PROVIDER_BIN" "$tf_path"
+}
+
+write_cli_config() {
+  cat >"$TF_RC.tmp" <<EOF
+# Written by scripts/toolchain.sh; use via TF_CLI_CONFIG_FILE only.
+disable_checkpoint = true
+provider_installation {
+  filesystem_mirror {
+    path    = "$MIRROR"
+    include = [$PROVIDER_ADDRS]
+  }
+  direct {
+    exclude = [$PROVIDER_ADDRS]
+  }
+}
+EOF
+  mv "$TF_RC.tmp" "$TF_RC"
+}
+
+# Proves the mirror works end to end: `tofu init` resolves hashicorp/aws ~> 6.0 from it, offline.
+verify_provider() {
+  local dir ok=1
+  dir=$(mktemp -d)
+  printf '%s\n' 'terraform {' '  required_providers {' \
+    '    aws = { source = "hashicorp/aws", version = "~> 6.0" }' '  }' '}' >"$dir/main.tf"
+  TF_CLI_CONFIG_FILE=$TF_RC "$TF_BIN" -chdir="$dir" init -input=false -no-color >"$dir/init.log" 2>&1 \
+    && grep -q "hashicorp/aws v$AWS_PROVIDER_VERSION" "$dir/init.log" || ok=0
+  ((ok)) || cat "$dir/init.log" >&2
+  rm -rf "$dir"
+  ((ok)) || die "tofu init did not install hashicorp/aws $AWS_PROVIDER_VERSION from $MIRROR"
+  log "provider: tofu init installed hashicorp/aws v$AWS_PROVIDER_VERSION from the mirror"
+}
+
+install_provider() {
+  build_provider
+  write_cli_config
+  verify_provider
+}
+
+install_ministack() {
+  command -v python3 >/dev/null || die "Python >= 3.10 is required"
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "Python >= 3.10 is required"
+  rm -rf "$MINISTACK_VENV"
+  python3 -m venv "$MINISTACK_VENV"
+  "$MINISTACK_VENV/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
+    --require-hashes --only-binary=:all: -r "$PINS/ministack/requirements.txt"
+  "$MINISTACK_VENV/bin/python" -c 'import ministack.app' # fails fast on a broken install
+}
+
+part_tofu() { ensure "$TF_BIN" "$(pin_hash "$PINS/tofu/go.mod" "$PINS/tofu/go.sum")" "tofu $TOFU_VERSION" build_tofu; }
+part_provider() {
+  [[ -x $TF_BIN ]] || part_tofu # the install check runs tofu init
+  ensure "$PROVIDER_BIN" \
+    "$(pin_hash "$PINS/provider-aws/go.mod" "$PINS/provider-aws/go.sum" "$PINS/versions.env")" \
+    "hashicorp/aws $AWS_PROVIDER_VERSION" install_provider
+}
+part_ministack() {
+  ensure "$MINISTACK_BIN" "$(pin_hash "$PINS/ministack/requirements.txt")" \
+    "ministack $MINISTACK_VERSION" install_ministack
+}
+
+print_env() {
+  cat <<EOF
+export CUSTOMERS_API_CACHE='$CACHE'
+export TF_BIN='$TF_BIN'
+export TF_CLI_CONFIG_FILE='$TF_RC'
+export MINISTACK_BIN='$MINISTACK_BIN'
+export CHECKPOINT_DISABLE=1
+EOF
+}
+
+main() {
+  local start parts part
+  start=$(now)
+  case ${1:-all} in
+    all) parts=(part_tofu part_provider part_ministack) ;;
+    tofu | provider | ministack) parts=("part_$1") ;;
+    env) print_env; return ;;
+    *) die "usage: $0 all|tofu|provider|ministack|env" ;;
+  esac
+  # One build at a time per cache: concurrent make targets would otherwise race on the same files.
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/.lock"
+  flock 9
+  for part in "${parts[@]}"; do "$part"; done
+  log "ready in $(since "$start"); use: eval \"\$($0 env)\""
+}
+
+main "$@"
