@@ -31,20 +31,24 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
 
 # Stamp content: the hash of the files that pin a part, so editing a pin invalidates the cache.
 pin_hash() { cat "$@" | sha256sum | cut -d' ' -f1; }
-is_fresh() { [[ -x $1 && -f $1.stamp && $(<"$1.stamp") == "$2" ]]; }
+# Stamps live outside the provider mirror: tofu hashes every file in a mirror package directory.
+stamp_of() { echo "$CACHE/stamps/${1//[ \/]/-}"; }
+is_fresh() { [[ -x $1 && -f $2 && $(<"$2") == "$3" ]]; }
 
 # Runs the build step "$3..." for the part at binary path $1 unless its stamp matches $2.
 ensure() {
-  local bin=$1 want=$2 name=$3 start
+  local bin=$1 want=$2 name=$3 start stamp
+  stamp=$(stamp_of "$name")
   start=$(now)
   shift 3
-  if is_fresh "$bin" "$want"; then
+  if is_fresh "$bin" "$stamp" "$want"; then
     log "$name: cached ($(since "$start"))"
     return
   fi
   log "$name: building…"
   "$@"
-  printf '%s\n' "$want" >"$bin.stamp"
+  mkdir -p "$(dirname "$stamp")"
+  printf '%s\n' "$want" >"$stamp"
   log "$name: done ($(since "$start"))"
 }
 
