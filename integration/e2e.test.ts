@@ -10,7 +10,7 @@ const hostMiniStack = (action: 'start' | 'stop') =>
     env: { ...process.env, EMULATOR_PORT: port },
   });
 
-describeDeployment('deployed to MiniStack on the host', 'e2e', { name: 'MiniStack', enforcesApiKeys: false }, async () => {
+describeDeployment('deployed to MiniStack on the host', 'e2e', async () => {
   hostMiniStack('start');
   return { endpoint: `http://127.0.0.1:${port}`, stop: async () => void hostMiniStack('stop') };
 });

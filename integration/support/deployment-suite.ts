@@ -1,6 +1,6 @@
 // One lifecycle for every suite that deploys for real: start an emulator, deploy, run the shared assertions,
 // destroy and check nothing is left, and stop the emulator even when something failed.
-import { describeDeployedApi, EmulatorTraits, expectStackGone } from './deployed-api';
+import { describeDeployedApi, expectStackGone } from './deployed-api';
 import { deployStack, destroyStack, LocalTarget, StackOutputs } from './stack';
 
 export interface StartedEmulator {
@@ -14,7 +14,6 @@ const destroyTimeoutMs = 10 * 60_000;
 export function describeDeployment(
   title: string,
   deployId: string,
-  traits: EmulatorTraits,
   startEmulator: () => Promise<StartedEmulator>,
 ): void {
   let emulator: StartedEmulator | undefined;
@@ -37,7 +36,7 @@ export function describeDeployment(
   }, destroyTimeoutMs);
 
   describe(title, () => {
-    describeDeployedApi(() => ({ endpoint: target.endpoint, outputs: outputs as StackOutputs }), traits);
+    describeDeployedApi(() => ({ endpoint: target.endpoint, outputs: outputs as StackOutputs }));
 
     it('destroy removes the table, function, API and key', async () => {
       destroyStack(target);

@@ -2,15 +2,9 @@
 // LocalStack module; anything else (MiniStack, or our locally built customers-api/ministack) is a generic container.
 import { LocalstackContainer } from '@testcontainers/localstack';
 import { GenericContainer, StartedTestContainer, Wait } from 'testcontainers';
-import { EmulatorTraits } from './deployed-api';
 
 export const emulatorImage = process.env.EMULATOR_IMAGE ?? 'localstack/localstack:4.14.0';
 const isLocalStack = emulatorImage.startsWith('localstack/');
-
-export const emulatorTraits: EmulatorTraits = isLocalStack
-  ? { name: 'LocalStack', enforcesApiKeys: true }
-  : { name: 'MiniStack', enforcesApiKeys: false };
-
 
 const port = 4566;
 const startupTimeoutMs = 180_000;
