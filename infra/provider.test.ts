@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AWS_PROVIDER_CONSTRAINT, EMULATED_SERVICES } from './provider';
@@ -82,12 +83,13 @@ describe('provider for the aws profile', () => {
 });
 
 describe('both profiles', () => {
-  it.each(['local', 'aws'])('%s asks for hashicorp/aws by major version, so the mirrored 6.x provider satisfies it', (env) => {
+  it.each(['local', 'aws'])('%s pins hashicorp/aws to the version the toolchain mirrors', (env) => {
     const { apiJson, paramsJson } = synthProfile({ DEPLOY_ENV: env });
     for (const json of [apiJson, paramsJson]) {
       expect(json.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });
     }
-    expect(AWS_PROVIDER_CONSTRAINT).toBe('~> 6.0');
+    const versions = readFileSync(path.join(__dirname, '../scripts/toolchain/versions.env'), 'utf8');
+    expect(versions).toContain(`AWS_PROVIDER_VERSION=${AWS_PROVIDER_CONSTRAINT}\n`);
   });
 
   it('separates the synth output and state of a DEPLOY_ID workspace', () => {

@@ -4,7 +4,9 @@ import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
 import { Profile } from './profiles';
 
-export const AWS_PROVIDER_CONSTRAINT = '~> 6.0';
+// Exact: the version the toolchain builds into its mirror (scripts/toolchain/versions.env) and a registry serves,
+// so `local` on an air-gapped machine and `aws` on a laptop run the same provider.
+export const AWS_PROVIDER_CONSTRAINT = '6.34.0';
 
 /** Exactly the services the stacks call (a missing one would silently go to real AWS); nothing beyond them. */
 export const EMULATED_SERVICES = ['apigateway', 'cloudwatchlogs', 'dynamodb', 'iam', 'kms', 'lambda', 'ssm', 'sts'] as const;
