@@ -10,9 +10,11 @@ TF_BIN=$chosen_tf_bin
 [ -n "$TF_BIN" ] || { [ -x "$toolchain_tofu" ] && TF_BIN=$toolchain_tofu; } || true
 [ -n "$TF_BIN" ] || TF_BIN=$(command -v terraform || true)
 if [ -z "$TF_BIN" ]; then
-  echo "No OpenTofu/Terraform found. Install one, or run 'make toolchain' to build OpenTofu and the AWS" >&2
-  echo "provider from Go modules into $CUSTOMERS_API_CACHE (one-time)." >&2
-  exit 1
+  # Nothing installed: build the pinned engine and provider rather than fail, so `make deploy` stays one command.
+  echo "No OpenTofu/Terraform found: building OpenTofu and the AWS provider from Go modules into" >&2
+  echo "$CUSTOMERS_API_CACHE (one-time, about an hour on 2 cores; or install tofu and rerun)." >&2
+  scripts/toolchain.sh provider >&2 # builds tofu first when missing
+  eval "$(scripts/toolchain.sh env)"
 fi
 export TF_BIN TF_IN_AUTOMATION=1
 echo "engine: $("$TF_BIN" version | head -n 1) ($TF_BIN)${TF_CLI_CONFIG_FILE:+, providers from $TF_CLI_CONFIG_FILE}"
