@@ -90,6 +90,13 @@ _clean: _synth
 	scripts/deploy.sh down $(ENV)
 	rm -rf dist cdktf.out/$(ENV)
 
+scan: ## IaC scan: synthesize both profiles, run checkov (cached toolchain) on the Terraform JSON; fails on findings
+	$(RUN) _scan
+_scan: _build
+	DEPLOY_ENV=local npx tsx infra/main.ts
+	DEPLOY_ENV=aws npx tsx infra/main.ts
+	scripts/scan.sh local aws
+
 e2e: ## deploy to the emulator, run the end-to-end suite, destroy (host emulator, no Docker)
 	$(RUN) _e2e
 _e2e: _build toolchain

@@ -15,8 +15,9 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH } from '../service/src/customer';
 import { PolicyStatement } from './policy-document';
-import { only, ref, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
+import { only, ref, refNamed, named, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
 
 setupJest();
 
@@ -29,6 +30,8 @@ const OUTPUTS = [
 interface PolicyDocument { Version: string; Statement: PolicyStatement[] }
 const policyOf = (json: TerraformJson, type: string, attribute = 'policy'): PolicyDocument =>
   JSON.parse(only(json, type).config[attribute] as string) as PolicyDocument;
+const parsePolicy = (config: Record<string, unknown>, attribute: string): PolicyDocument =>
+  JSON.parse(config[attribute] as string) as PolicyDocument;
 const asList = (value: readonly string[] | string | undefined): readonly string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
 
@@ -44,6 +47,9 @@ describe.each([
   });
   const prefix = `customers-api-${env}`;
   const functionName = `${prefix}-create-customer`;
+  const lambdaLogGroup = `/aws/lambda/${functionName}`;
+  const accessLogGroup = `/aws/apigateway/${prefix}/access`;
+  const lambdaRoleArn = () => refNamed(json, 'aws_iam_role', functionName, 'arn');
 
   describe('storage', () => {
     it('reads the table name from the db-name SSM parameter as a plain (insecure) value', () => {
@@ -103,10 +109,25 @@ describe.each([
       const roleStatements = statements.filter((st) => JSON.stringify(st.Principal).includes('aws_iam_role.'));
       expect(roleStatements).toHaveLength(1);
       const [role] = roleStatements;
-      expect(role.Principal).toEqual({ AWS: [ref(json, 'aws_iam_role', 'arn')] });
+      expect(role.Principal).toEqual({ AWS: [lambdaRoleArn()] });
       expect([...asList(role.Action)].sort()).toEqual([...KMS_VIA_DYNAMODB].sort());
       expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
-      expect(statements).toHaveLength(2);
+      expect(statements).toHaveLength(3);
+    });
+
+    it('lets CloudWatch Logs in this region use the key only for our two log groups', () => {
+      const account = ref(json, 'aws_caller_identity', 'account_id', 'data');
+      const partition = ref(json, 'aws_partition', 'partition', 'data');
+      const arnOf = (name: string) => `arn:${partition}:logs:${s.profile.region}:${account}:log-group:${name}`;
+      const logs = statements.filter((st) => st.Principal?.Service !== undefined);
+      expect(logs).toEqual([{
+        Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: `logs.${s.profile.region}.amazonaws.com` },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [arnOf(lambdaLogGroup), arnOf(accessLogGroup)] } },
+      }]);
     });
   });
 
@@ -119,7 +140,7 @@ describe.each([
         memory_size: 256,
         timeout: 15,
         architectures: ['x86_64'],
-        role: ref(json, 'aws_iam_role', 'arn'),
+        role: lambdaRoleArn(),
       });
     });
 
@@ -133,14 +154,15 @@ describe.each([
       });
     });
 
-    it('creates its own log group with the profile retention before the function exists', () => {
+    it('creates its own log group, with the profile retention and encrypted with our key, before the function exists', () => {
       expect(s.api).toHaveResourceWithProperties(CloudwatchLogGroup, {
-        name: `/aws/lambda/${functionName}`,
+        name: lambdaLogGroup,
         retention_in_days: s.profile.logRetentionDays,
+        kms_key_id: ref(json, 'aws_kms_key', 'arn'),
       });
       expect(s.profile.logRetentionDays).toBe(14);
-      const logGroup = only(json, 'aws_cloudwatch_log_group').id;
-      const rolePolicy = only(json, 'aws_iam_role_policy').id;
+      const logGroup = named(json, 'aws_cloudwatch_log_group', lambdaLogGroup).id;
+      const rolePolicy = named(json, 'aws_iam_role_policy', 'least-privilege').id;
       expect(only(json, 'aws_lambda_function').config.depends_on).toEqual(expect.arrayContaining([
         `aws_cloudwatch_log_group.${logGroup}`,
         `aws_iam_role_policy.${rolePolicy}`,
@@ -148,10 +170,9 @@ describe.each([
     });
 
     it('can be assumed by the Lambda service only', () => {
-      expect(policyOf(json, 'aws_iam_role', 'assume_role_policy').Statement).toEqual([
+      expect(parsePolicy(named(json, 'aws_iam_role', functionName).config, 'assume_role_policy').Statement).toEqual([
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ]);
-      expect(only(json, 'aws_iam_role').config.name).toBe(functionName);
     });
 
     it('may invoke only from API Gateway, for POST /customers on this API', () => {
@@ -167,15 +188,15 @@ describe.each([
   describe('role policy (least privilege)', () => {
     let statements: PolicyStatement[];
     beforeAll(() => {
-      const policy = only(json, 'aws_iam_role_policy').config;
-      expect(policy.role).toBe(ref(json, 'aws_iam_role', 'name'));
+      const policy = named(json, 'aws_iam_role_policy', 'least-privilege').config;
+      expect(policy.role).toBe(refNamed(json, 'aws_iam_role', functionName, 'name'));
       statements = JSON.parse(policy.policy as string).Statement;
     });
     const grantsOn = (resource: string) =>
       statements.filter((st) => asList(st.Resource).includes(resource)).flatMap((st) => asList(st.Action)).sort();
 
     it('writes logs only to its own log group', () => {
-      expect(grantsOn(`${ref(json, 'aws_cloudwatch_log_group', 'arn')}:*`)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(grantsOn(`${refNamed(json, 'aws_cloudwatch_log_group', lambdaLogGroup, 'arn')}:*`)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     });
 
     it('may only PutItem, and only on this table', () => {
@@ -200,10 +221,11 @@ describe.each([
   });
 
   describe('API', () => {
-    it('is a regional REST API named after the env', () => {
+    it('is a regional REST API named after the env, replaced create-before-destroy', () => {
       expect(s.api).toHaveResourceWithProperties(ApiGatewayRestApi, {
         name: prefix,
         endpoint_configuration: { types: ['REGIONAL'] },
+        lifecycle: { create_before_destroy: true },
       });
     });
 
@@ -239,6 +261,17 @@ describe.each([
       expect(trigger).toContain(`aws_api_gateway_integration.${only(json, 'aws_api_gateway_integration').id}.uri`);
     });
 
+    it('redeploys when the body validation changes: validator, model schema, or how the method uses them', () => {
+      const trigger = (only(json, 'aws_api_gateway_deployment').config.triggers as Record<string, string>).redeployment;
+      const method = `aws_api_gateway_method.${only(json, 'aws_api_gateway_method').id}`;
+      const validator = `aws_api_gateway_request_validator.${only(json, 'aws_api_gateway_request_validator').id}`;
+      const model = `aws_api_gateway_model.${only(json, 'aws_api_gateway_model').id}`;
+      for (const attribute of [`${method}.request_validator_id`, `${method}.request_models`, `${validator}.id`,
+        `${validator}.validate_request_body`, `${model}.id`, `${model}.schema`]) {
+        expect(trigger).toContain(attribute);
+      }
+    });
+
     it('serves stage v1 from that deployment without tracing or execution/data-trace logging', () => {
       expect(s.api).toHaveResourceWithProperties(ApiGatewayStage, {
         stage_name: 'v1',
@@ -246,7 +279,6 @@ describe.each([
         xray_tracing_enabled: false,
       });
       expect(json.resource).not.toHaveProperty('aws_api_gateway_method_settings');
-      expect(only(json, 'aws_api_gateway_stage').config).not.toHaveProperty('access_log_settings');
     });
 
     it('meters the stage through a usage plan with the profile throttle and quota, bound to the enabled key', () => {
@@ -280,6 +312,109 @@ describe.each([
     });
   });
 
+  describe('request validation', () => {
+    it('validates the body of POST /customers against the CustomerInput model for application/json', () => {
+      expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
+        http_method: 'POST',
+        request_validator_id: ref(json, 'aws_api_gateway_request_validator', 'id'),
+        request_models: { 'application/json': ref(json, 'aws_api_gateway_model', 'name') },
+      });
+      expect(only(json, 'aws_api_gateway_request_validator').config).toMatchObject({
+        rest_api_id: ref(json, 'aws_api_gateway_rest_api', 'id'),
+        validate_request_body: true,
+        validate_request_parameters: false,
+      });
+      expect(only(json, 'aws_api_gateway_model').config).toMatchObject({
+        rest_api_id: ref(json, 'aws_api_gateway_rest_api', 'id'),
+        name: 'CustomerInput',
+        content_type: 'application/json',
+      });
+    });
+
+    it('models an object of exactly firstname, lastname and email: non-empty strings within the handler\'s limits', () => {
+      const schema = JSON.parse(only(json, 'aws_api_gateway_model').config.schema as string);
+      expect(schema).toEqual({
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        title: 'CustomerInput',
+        type: 'object',
+        required: ['firstname', 'lastname', 'email'],
+        additionalProperties: false,
+        properties: {
+          firstname: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH },
+          lastname: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH },
+          email: { type: 'string', minLength: 1, maxLength: MAX_EMAIL_LENGTH },
+        },
+      });
+      // No pattern or format: the handler trims and checks e-mail syntax, and must stay the one to say which rule failed.
+      expect(JSON.stringify(schema)).not.toMatch(/"(pattern|format)"/);
+      expect([MAX_NAME_LENGTH, MAX_EMAIL_LENGTH]).toEqual([100, 254]);
+    });
+  });
+
+  describe('access logs', () => {
+    let stage: Record<string, unknown>;
+    let fields: Record<string, string>;
+    beforeAll(() => {
+      stage = only(json, 'aws_api_gateway_stage').config;
+      fields = JSON.parse((stage.access_log_settings as { format: string }).format);
+    });
+
+    it('sends the stage\'s access log to its own log group, kept 14 days and encrypted with our key', () => {
+      expect((stage.access_log_settings as { destination_arn: string }).destination_arn)
+        .toBe(refNamed(json, 'aws_cloudwatch_log_group', accessLogGroup, 'arn'));
+      expect(named(json, 'aws_cloudwatch_log_group', accessLogGroup).config).toMatchObject({
+        retention_in_days: 14,
+        kms_key_id: ref(json, 'aws_kms_key', 'arn'),
+      });
+    });
+
+    it('writes one JSON object per request with the request id, caller, route, status and timing', () => {
+      expect(fields).toEqual({
+        requestId: '$context.requestId',
+        requestTime: '$context.requestTime',
+        ip: '$context.identity.sourceIp',
+        apiKeyId: '$context.identity.apiKeyId',
+        httpMethod: '$context.httpMethod',
+        resourcePath: '$context.resourcePath',
+        protocol: '$context.protocol',
+        status: '$context.status',
+        responseLength: '$context.responseLength',
+        responseLatency: '$context.responseLatency',
+        errorType: '$context.error.responseType',
+      });
+    });
+
+    it('never logs the API key value, a body, headers or validation messages (which can quote the body)', () => {
+      const values = Object.values(fields);
+      expect(values.every((value) => /^\$context\.[A-Za-z.]+$/.test(value))).toBe(true);
+      expect(values).not.toContain('$context.identity.apiKey');
+      expect(values.join(' ')).not.toMatch(/\$input|body|header|validationErrorString/i);
+    });
+  });
+
+  describe('API Gateway account logging role', () => {
+    const managed = env === 'local';
+
+    it(managed ? 'is created here on the emulator, and the stage waits for it' : 'is a prerequisite on AWS, not created here', () => {
+      const accounts = Object.values(json.resource.aws_api_gateway_account ?? {});
+      expect(accounts).toHaveLength(managed ? 1 : 0);
+      const dependsOn = only(json, 'aws_api_gateway_stage').config.depends_on;
+      if (!managed) {
+        expect(dependsOn).toBeUndefined();
+        return;
+      }
+      const roleName = `${prefix}-api-gateway-logs`;
+      expect(accounts[0].cloudwatch_role_arn).toBe(refNamed(json, 'aws_iam_role', roleName, 'arn'));
+      expect(dependsOn).toEqual([`aws_api_gateway_account.${only(json, 'aws_api_gateway_account').id}`]);
+      expect(parsePolicy(named(json, 'aws_iam_role', roleName).config, 'assume_role_policy').Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+      const push = named(json, 'aws_iam_role_policy', 'push-to-cloudwatch-logs').config;
+      expect(push.role).toBe(refNamed(json, 'aws_iam_role', roleName, 'name'));
+      expect(parsePolicy(push, 'policy').Statement.flatMap((st) => asList(st.Action)).every((a) => a.startsWith('logs:'))).toBe(true);
+    });
+  });
+
   describe('outputs', () => {
     it('are exactly the contract names', () => {
       expect(Object.keys(json.output).sort()).toEqual(OUTPUTS);
@@ -306,11 +441,20 @@ describe.each([
   });
 
   it('prefixes every name it chooses with customers-api-<env>', () => {
-    const named = ['aws_api_gateway_rest_api', 'aws_api_gateway_api_key', 'aws_api_gateway_usage_plan', 'aws_iam_role', 'aws_lambda_function'];
-    for (const type of named) {
-      const config = only(json, type).config;
-      expect(String(config.name ?? config.function_name)).toMatch(new RegExp(`^${prefix}`));
+    const types = ['aws_api_gateway_rest_api', 'aws_api_gateway_api_key', 'aws_api_gateway_usage_plan', 'aws_iam_role', 'aws_lambda_function'];
+    for (const type of types) {
+      const configs = Object.values(json.resource[type]);
+      expect(configs.length).toBeGreaterThan(0);
+      for (const config of configs) expect(String(config.name ?? config.function_name)).toMatch(new RegExp(`^${prefix}`));
     }
+  });
+});
+
+describe('API Gateway account logging role on AWS', () => {
+  it('is created by the stack only when API_GATEWAY_LOGS_ROLE=managed', () => {
+    const { apiJson: json } = synthProfile({ DEPLOY_ENV: 'aws', API_GATEWAY_LOGS_ROLE: 'managed' });
+    expect(only(json, 'aws_api_gateway_account').config.cloudwatch_role_arn)
+      .toBe(refNamed(json, 'aws_iam_role', 'customers-api-aws-api-gateway-logs', 'arn'));
   });
 });
 

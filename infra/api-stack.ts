@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
+import { AccessLog } from './access-log';
+import { ApiGatewayLogsRole } from './api-gateway-logs-role';
 import { CustomersApi } from './customers-api';
 import { CustomersTable } from './customers-table';
 import { KmsKey } from './kms-key';
@@ -22,16 +24,17 @@ export class ApiStack extends TerraformStack {
     configureDeployTarget(this, profile, stateDir);
     const prefix = profile.namePrefix;
 
+    const key = new KmsKey(this, 'key', {
+      alias: `alias/${prefix}`,
+      region: profile.region,
+      description: `${prefix}: customers table, API key parameter and log groups`,
+    });
     const handler = new NodejsFunction(this, 'create-customer', {
       functionName: `${prefix}-create-customer`,
       bundlePath,
       logRetentionDays: profile.logRetentionDays,
+      logKey: key,
       environment: { POWERTOOLS_SERVICE_NAME: APP_NAME, LOG_LEVEL: 'INFO' },
-    });
-    const key = new KmsKey(this, 'key', {
-      alias: `alias/${prefix}`,
-      region: profile.region,
-      description: `${prefix}: customers table and API key parameter`,
     });
     const table = new CustomersTable(this, 'customers', {
       name: readDbNameParameter(this, profile.parameterNames.dbName),
@@ -41,12 +44,22 @@ export class ApiStack extends TerraformStack {
     // One call sets DB_NAME, the role's PutItem + KMS statements and the key policy entry for the role.
     handler.useTable(table);
 
+    const accessLog = new AccessLog(this, 'access-log', {
+      name: `/aws/apigateway/${prefix}/access`,
+      retentionDays: profile.logRetentionDays,
+      key,
+    });
+    const logsRole = profile.apiGatewayLogsRole === 'managed'
+      ? new ApiGatewayLogsRole(this, 'api-gateway-logs-role', { name: `${prefix}-api-gateway-logs` })
+      : undefined;
     const api = new CustomersApi(this, 'api', {
       namePrefix: prefix,
       handler,
       stageName: profile.stageName,
       usagePlan: profile.usagePlan,
       stageUrl: profile.stageUrl,
+      accessLog,
+      stageDependsOn: logsRole ? [logsRole.account] : undefined,
     });
     const apiKeyParameter = storeApiKey(this, profile.parameterNames.apiKey, api.apiKey.value, key);
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -10,6 +10,8 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { AccessLog } from './access-log';
+import { CustomerBodyValidation } from './customer-body-validation';
 import { NodejsFunction } from './nodejs-function';
 import { StageAddress, UsagePlanLimits } from './profiles';
 
@@ -21,9 +23,12 @@ export interface CustomersApiProps {
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
   readonly stageUrl: (stage: StageAddress) => string;
+  readonly accessLog: AccessLog;
+  /** What must exist before the stage may log: API Gateway's account-wide CloudWatch role, when this stack sets it. */
+  readonly stageDependsOn?: ITerraformDependable[];
 }
 
-/** REST API with one API-key protected route, `POST /customers`, proxied to the handler. */
+/** REST API with one API-key protected route, `POST /customers`, body-validated, proxied to the handler. */
 export class CustomersApi extends Construct {
   readonly restApi: ApiGatewayRestApi;
   readonly stage: ApiGatewayStage;
@@ -39,6 +44,8 @@ export class CustomersApi extends Construct {
       name: namePrefix,
       description: 'Customers API',
       endpointConfiguration: { types: ['REGIONAL'] },
+      // A replacement API is created before the old one goes, so a changed API never leaves a gap without one.
+      lifecycle: { createBeforeDestroy: true },
     });
     const restApiId = this.restApi.id;
     const customers = new ApiGatewayResource(this, 'customers', {
@@ -46,12 +53,16 @@ export class CustomersApi extends Construct {
       parentId: this.restApi.rootResourceId,
       pathPart: CUSTOMERS_PATH,
     });
+    // Malformed bodies stop here, before the Lambda runs; the handler still validates everything itself.
+    const body = new CustomerBodyValidation(this, 'body', { restApiId });
     const create = new ApiGatewayMethod(this, 'create', {
       restApiId,
       resourceId: customers.id,
       httpMethod: 'POST',
       authorization: 'NONE',
       apiKeyRequired: true,
+      requestValidatorId: body.validator.id,
+      requestModels: body.requestModels,
     });
     const integration = new ApiGatewayIntegration(this, 'create-integration', {
       restApiId,
@@ -75,18 +86,22 @@ export class CustomersApi extends Construct {
       triggers: {
         redeployment: Fn.sha1(Fn.jsonencode([
           customers.id, customers.pathPart,
-          create.id, create.apiKeyRequired, create.authorization,
+          create.id, create.apiKeyRequired, create.authorization, create.requestValidatorId, create.requestModels,
+          body.validator.id, body.validator.validateRequestBody, body.model.id, body.model.schema,
           integration.id, integration.type, integration.uri,
         ])),
       },
       lifecycle: { createBeforeDestroy: true },
     });
-    // No method settings: execution logging and data tracing stay off, so request bodies (PII) never reach logs.
+    // Access logs only (see access-log.ts for the fields). No method settings: execution logging and data
+    // tracing stay off, so request bodies (PII) never reach logs.
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId,
       deploymentId: deployment.id,
       stageName: props.stageName,
       xrayTracingEnabled: false,
+      accessLogSettings: { destinationArn: props.accessLog.logGroup.arn, format: props.accessLog.format },
+      dependsOn: props.stageDependsOn,
     });
 
     // Unset, the provider sends value "" (AWS then generates one, MiniStack rejects it), so Terraform generates it:

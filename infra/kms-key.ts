@@ -12,10 +12,14 @@ export interface KmsKeyProps {
   readonly description: string;
 }
 
+/** What CloudWatch Logs needs to encrypt and read back a log group's events with a customer managed key. */
+const LOGS_KMS_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
+
 /**
  * Customer managed key. The key policy names the roles that may use it, and only through DynamoDB;
  * roles get their own IAM statements separately (see NodejsFunction.useTable), which is what keeps
- * key -> role -> role policy -> key free of a dependency cycle.
+ * key -> role -> role policy -> key free of a dependency cycle. CloudWatch Logs may use it only for
+ * the log groups named here.
  */
 export class KmsKey extends Construct {
   readonly key: KmsKeyResource;
@@ -23,17 +27,20 @@ export class KmsKey extends Construct {
   readonly region: string;
   private readonly adminStatement: PolicyStatement;
   private readonly dynamoDbUsers: IamRole[] = [];
+  private readonly logGroupArns: string[] = [];
+  private readonly accountId: string;
+  private readonly partition: string;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
     this.region = props.region;
-    const account = new DataAwsCallerIdentity(this, 'account');
-    const partition = new DataAwsPartition(this, 'partition');
+    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+    this.partition = new DataAwsPartition(this, 'partition').partition;
     // Delegates to IAM in this account (the AWS default key policy); without it the key is unmanageable.
     this.adminStatement = {
       Sid: 'AccountAdministers',
       Effect: 'Allow',
-      Principal: { AWS: `arn:${partition.partition}:iam::${account.accountId}:root` },
+      Principal: { AWS: `arn:${this.partition}:iam::${this.accountId}:root` },
       Action: 'kms:*',
       Resource: '*',
     };
@@ -54,6 +61,17 @@ export class KmsKey extends Construct {
     this.key.policy = this.renderPolicy();
   }
 
+  /**
+   * Lets CloudWatch Logs in this region encrypt the log group `name` with the key. The ARN is built from the
+   * name, not read from the group, because the group needs the key (and its policy) first.
+   */
+  allowCloudWatchLogs(name: string): void {
+    const arn = `arn:${this.partition}:logs:${this.region}:${this.accountId}:log-group:${name}`;
+    if (this.logGroupArns.includes(arn)) return;
+    this.logGroupArns.push(arn);
+    this.key.policy = this.renderPolicy();
+  }
+
   private renderPolicy(): string {
     const users: PolicyStatement[] = this.dynamoDbUsers.length === 0 ? [] : [{
       Sid: 'RolesUseKeyThroughDynamoDb',
@@ -63,6 +81,14 @@ export class KmsKey extends Construct {
       Resource: '*', // in a key policy, "*" means this key
       Condition: viaDynamoDb(this.region),
     }];
-    return policyDocument([this.adminStatement, ...users]);
+    const logs: PolicyStatement[] = this.logGroupArns.length === 0 ? [] : [{
+      Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${this.region}.amazonaws.com` },
+      Action: LOGS_KMS_ACTIONS,
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [...this.logGroupArns] } },
+    }];
+    return policyDocument([this.adminStatement, ...users, ...logs]);
   }
 }

@@ -7,6 +7,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { CustomersTable } from './customers-table';
+import { KmsKey } from './kms-key';
 import { DYNAMODB_KMS_ACTIONS, PolicyStatement, policyDocument, viaDynamoDb } from './policy-document';
 
 export interface NodejsFunctionProps {
@@ -14,6 +15,8 @@ export interface NodejsFunctionProps {
   /** Absolute path of the zip with `index.js` exporting `handler`. */
   readonly bundlePath: string;
   readonly logRetentionDays: number;
+  /** Encrypts the function's log group. */
+  readonly logKey: KmsKey;
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -40,10 +43,13 @@ export class NodejsFunction extends Construct {
     }
     this.environment = { ...props.environment };
 
-    // Created by us (not by Lambda on first log line) so retention and deletion are managed.
+    // Created by us (not by Lambda on first log line) so retention, encryption and deletion are managed.
+    const logGroupName = `/aws/lambda/${props.functionName}`;
+    props.logKey.allowCloudWatchLogs(logGroupName);
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `/aws/lambda/${props.functionName}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKey.arn,
     });
     this.role = new IamRole(this, 'role', { name: props.functionName, assumeRolePolicy: ASSUME_ROLE });
     this.statements.push({

@@ -1,7 +1,7 @@
 // IAM/KMS policy JSON built from plain objects. Tokens (ARNs of resources not yet created) survive
 // JSON.stringify as placeholders that cdktf turns into `${...}` references at synth.
 
-export type Condition = Readonly<Record<string, Readonly<Record<string, string>>>>;
+export type Condition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
 export interface PolicyStatement {
   readonly Sid?: string;

@@ -57,6 +57,14 @@ describe('loadProfile', () => {
     expect(aws.usagePlan.rateLimit).toBeLessThan(local.usagePlan.rateLimit);
   });
 
+  it('manages the API Gateway logging role on the emulator, and on AWS only when API_GATEWAY_LOGS_ROLE=managed', () => {
+    expect(loadProfile({ DEPLOY_ENV: 'local' }).apiGatewayLogsRole).toBe('managed');
+    expect(loadProfile({ DEPLOY_ENV: 'aws' }).apiGatewayLogsRole).toBe('existing');
+    expect(loadProfile({ DEPLOY_ENV: 'aws', API_GATEWAY_LOGS_ROLE: 'managed' }).apiGatewayLogsRole).toBe('managed');
+    expect(() => loadProfile({ DEPLOY_ENV: 'aws', API_GATEWAY_LOGS_ROLE: 'yes' }))
+      .toThrow('API_GATEWAY_LOGS_ROLE must be one of managed, existing (got "yes")');
+  });
+
   it('reads the S3 state settings only for the aws profile', () => {
     expect(loadProfile({ DEPLOY_ENV: 'aws', TF_STATE_BUCKET: 'b', AWS_REGION: 'eu-west-1' }).target)
       .toEqual({ kind: 'aws', s3State: { bucket: 'b', region: 'eu-west-1', lockTable: undefined } });

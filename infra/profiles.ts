@@ -23,6 +23,13 @@ export interface S3StateConfig {
   readonly lockTable?: string;
 }
 
+/**
+ * Stage logging needs API Gateway's account-wide CloudWatch role (one per account and region). `managed`: this
+ * stack creates it and resets it on destroy; `existing`: the account already has one (a prerequisite).
+ */
+export const LOGS_ROLE_MODES = ['managed', 'existing'] as const;
+export type ApiGatewayLogsRoleMode = (typeof LOGS_ROLE_MODES)[number];
+
 /** Where Terraform talks to and where it keeps state. */
 export type DeployTarget =
   | { readonly kind: 'emulator'; readonly endpoint: string }
@@ -46,6 +53,7 @@ export interface Profile {
   readonly dbName: string;
   readonly parameterNames: { readonly dbName: string; readonly apiKey: string };
   readonly logRetentionDays: number;
+  readonly apiGatewayLogsRole: ApiGatewayLogsRoleMode;
   readonly tableDeletionProtection: boolean;
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
@@ -80,6 +88,14 @@ function emulatorEndpoint(env: Env, variable: string, fallback: string): string 
     throw new Error(`${variable} must be an http(s) URL such as ${DEFAULT_EMULATOR_ENDPOINT} (got "${endpoint}")`);
   }
   return endpoint.replace(/\/+$/, '');
+}
+
+function logsRoleMode(env: Env, fallback: ApiGatewayLogsRoleMode): ApiGatewayLogsRoleMode {
+  const mode = setting(env, 'API_GATEWAY_LOGS_ROLE') ?? fallback;
+  if (!(LOGS_ROLE_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`API_GATEWAY_LOGS_ROLE must be one of ${LOGS_ROLE_MODES.join(', ')} (got "${mode}")`);
+  }
+  return mode as ApiGatewayLogsRoleMode;
 }
 
 function awsTarget(env: Env, region: string): DeployTarget {
@@ -118,6 +134,8 @@ export function loadProfile(env: Env = process.env): Profile {
       ...common,
       // Emulator state is thrown away with the container; protection would only block `destroy`.
       tableDeletionProtection: false,
+      // Nothing else shares the emulator's account, so the stack owns the setting.
+      apiGatewayLogsRole: logsRoleMode(env, 'managed'),
       // Generous so local load tests measure the code, not the throttle.
       usagePlan: { burstLimit: 200, rateLimit: 100, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
       target: { kind: 'emulator', endpoint },
@@ -127,6 +145,8 @@ export function loadProfile(env: Env = process.env): Profile {
   return {
     ...common,
     tableDeletionProtection: true,
+    // Opt-in: other APIs in the account and region may rely on the setting this would replace and reset.
+    apiGatewayLogsRole: logsRoleMode(env, 'existing'),
     usagePlan: { burstLimit: 20, rateLimit: 10, quotaLimit: 10_000, quotaPeriod: 'DAY' },
     target: awsTarget(env, region),
     stageUrl: ({ invokeUrl }) => invokeUrl,

@@ -4,6 +4,8 @@
 #   provider  hashicorp/aws provider, built from Go modules (scripts/toolchain/provider-aws),
 #             installed into a filesystem mirror that $CACHE/tofu.rc points tofu/terraform at
 #   ministack MiniStack emulator in a venv, hash-locked (scripts/toolchain/ministack)
+#   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
+#             which is what deploys need: `make scan` asks for it
 #   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
 # Needs only Go >= 1.26, Python >= 3.10 and the package registries. Each part is stamped with the
 # hash of its pin files, so a rerun is instant and a changed pin rebuilds exactly that part.
@@ -23,6 +25,8 @@ PROVIDER_ADDRS='"registry.opentofu.org/hashicorp/aws", "registry.terraform.io/ha
 TF_RC=$CACHE/tofu.rc
 MINISTACK_VENV=$CACHE/ministack/$MINISTACK_VERSION
 MINISTACK_BIN=$MINISTACK_VENV/bin/ministack
+CHECKOV_VENV=$CACHE/checkov/$CHECKOV_VERSION
+CHECKOV_BIN=$CHECKOV_VENV/bin/checkov
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -120,14 +124,30 @@ install_provider() {
   verify_provider
 }
 
-install_ministack() {
+need_python() {
   command -v python3 >/dev/null || die "Python >= 3.10 is required"
   python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "Python >= 3.10 is required"
-  rm -rf "$MINISTACK_VENV"
-  python3 -m venv "$MINISTACK_VENV"
-  "$MINISTACK_VENV/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
-    --require-hashes --only-binary=:all: -r "$PINS/ministack/requirements.txt"
+}
+
+# A fresh venv at $1 holding exactly the hash-locked wheels of $2.
+install_locked_venv() {
+  local venv=$1 requirements=$2
+  need_python
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
+    --require-hashes --only-binary=:all: -r "$requirements"
+}
+
+install_ministack() {
+  install_locked_venv "$MINISTACK_VENV" "$PINS/ministack/requirements.txt"
   "$MINISTACK_VENV/bin/python" -c 'import ministack.app' # fails fast on a broken install
+}
+
+install_checkov() {
+  install_locked_venv "$CHECKOV_VENV" "$PINS/checkov/requirements.txt"
+  # The lock's wheels are for CPython 3.11 on linux x86_64; elsewhere pip refuses above, naming the wheel.
+  [[ $("$CHECKOV_BIN" --version) == "$CHECKOV_VERSION" ]] || die "checkov --version is not $CHECKOV_VERSION"
 }
 
 part_tofu() { ensure "$TF_BIN" "$(pin_hash "$PINS/tofu/go.mod" "$PINS/tofu/go.sum")" "tofu $TOFU_VERSION" build_tofu; }
@@ -141,6 +161,10 @@ part_ministack() {
   ensure "$MINISTACK_BIN" "$(pin_hash "$PINS/ministack/requirements.txt")" \
     "ministack $MINISTACK_VERSION" install_ministack
 }
+part_checkov() {
+  ensure "$CHECKOV_BIN" "$(pin_hash "$PINS/checkov/requirements.txt" "$PINS/versions.env")" \
+    "checkov $CHECKOV_VERSION" install_checkov
+}
 
 print_env() {
   cat <<EOF
@@ -148,6 +172,7 @@ export CUSTOMERS_API_CACHE='$CACHE'
 export TF_BIN='$TF_BIN'
 export TF_CLI_CONFIG_FILE='$TF_RC'
 export MINISTACK_BIN='$MINISTACK_BIN'
+export CHECKOV_BIN='$CHECKOV_BIN'
 export CHECKPOINT_DISABLE=1
 EOF
 }
@@ -157,9 +182,9 @@ main() {
   start=$(now)
   case ${1:-all} in
     all) parts=(part_tofu part_provider part_ministack) ;;
-    tofu | provider | ministack) parts=("part_$1") ;;
+    tofu | provider | ministack | checkov) parts=("part_$1") ;;
     env) print_env; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|env" ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|env" ;;
   esac
   # One build at a time per cache: concurrent make targets would otherwise race on the same files.
   mkdir -p "$CACHE"

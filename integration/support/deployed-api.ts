@@ -2,8 +2,10 @@
 // testcontainers suite (testcontainers.test.ts). Each `it` checks one promise the README makes.
 import {
   GetMethodCommand,
+  GetRequestValidatorCommand,
   GetResourcesCommand,
   GetRestApiCommand,
+  GetStageCommand,
   GetUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
@@ -119,6 +121,32 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     expect(response.status).toBe(status);
     expect(await response.text()).not.toMatch(/arn:aws|at .*\.js:\d+/);
     expect(await countItems(clients, api.outputs.table_name)).toBe(before);
+  });
+
+  // AWS and MiniStack 1.5.33 apply the method's request validator before the integration; the handler never
+  // answers "Invalid request body", so the message shows who refused.
+  it('refuses a body the model rejects at the gateway with 400, before the Lambda runs', async () => {
+    const before = await countItems(clients, api.outputs.table_name);
+    const response = await postCustomer(api, JSON.stringify({ ...seedCustomer, firstname: 42 }), apiKey);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: 'Invalid request body' });
+    expect(await countItems(clients, api.outputs.table_name)).toBe(before);
+  });
+
+  it('validates POST /customers bodies and writes the stage\'s access log without the key value or bodies', async () => {
+    const restApiId = api.outputs.api_id;
+    const method = await clients.apiGateway.send(
+      new GetMethodCommand({ restApiId, resourceId: await customersResourceId(), httpMethod: 'POST' }),
+    );
+    expect(method.requestModels).toEqual({ 'application/json': 'CustomerInput' });
+    const validator = await clients.apiGateway.send(
+      new GetRequestValidatorCommand({ restApiId, requestValidatorId: method.requestValidatorId }),
+    );
+    expect(validator.validateRequestBody).toBe(true);
+    const stage = await clients.apiGateway.send(new GetStageCommand({ restApiId, stageName: api.outputs.stage_name }));
+    expect(stage.accessLogSettings?.destinationArn).toMatch(/:log-group:\/aws\/apigateway\/customers-api-[a-z0-9-]+\/access$/);
+    expect(Object.keys(JSON.parse(stage.accessLogSettings?.format ?? '{}'))).toContain('requestId');
+    expect(stage.accessLogSettings?.format).not.toMatch(/\$context\.identity\.apiKey"|\$input|validationErrorString/);
   });
 
   async function customersResourceId(): Promise<string> {
