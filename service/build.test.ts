@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createDynamoDbClient } from './src/clients';
 import { buildLambda, type LambdaArtifact } from './build';
 import { invokeBundle } from './test-support/bundle';
-import { createCustomersTable, getItem, startDynalite, useDynamoDbEndpoint, type LocalDynamoDb } from './test-support/dynamodb';
+import { createCustomersTable, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from './test-support/dynamodb';
 import { VALID_INPUT, customersEvent } from './test-support/events';
 import { closedPort } from './test-support/fault-endpoint';
 import { readZipEntries } from './test-support/zip';
@@ -49,21 +49,19 @@ describe('buildLambda', () => {
   });
 
   describe('the bundle, run as Lambda would run it', () => {
-    let dynamo: LocalDynamoDb;
+    let endpoint: string;
     let tableName: string;
 
     beforeAll(async () => {
-      dynamo = await startDynalite();
-      useDynamoDbEndpoint(dynamo.endpoint);
+      endpoint = testDynamoDbEndpoint();
+      useDynamoDbEndpoint(endpoint);
       const client = createDynamoDbClient();
       tableName = await createCustomersTable(client);
       client.destroy();
     });
 
-    afterAll(() => dynamo.stop());
-
     it('stores a customer in the table named by DB_NAME at AWS_ENDPOINT_URL_DYNAMODB', async () => {
-      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint };
+      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
 
       const { result } = await invokeBundle(first.bundlePath, customersEvent(), env);
 

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createDynamoDbClient } from './clients';
 import { createHandler, type CustomersHandler } from './handler';
-import { countItems, createCustomersTable, startDynalite, useDynamoDbEndpoint, type LocalDynamoDb } from '../test-support/dynamodb';
+import { countItems, createCustomersTable, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
@@ -93,15 +93,13 @@ const BAD_REQUESTS: BadRequest[] = [
   ['POST /', 404, 'path', 'route', customersEvent({ path: '/' })],
 ];
 
-describe('handler rejects bad requests and writes nothing (dynalite)', () => {
-  let dynamo: LocalDynamoDb;
+describe('handler rejects bad requests and writes nothing (MiniStack DynamoDB)', () => {
   let client: DynamoDBClient;
   let tableName: string;
   let handle: CustomersHandler;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    useDynamoDbEndpoint(dynamo.endpoint);
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
     client = createDynamoDbClient();
     tableName = await createCustomersTable(client);
     handle = createHandler({
@@ -113,10 +111,7 @@ describe('handler rejects bad requests and writes nothing (dynalite)', () => {
     });
   });
 
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.stop();
-  });
+  afterAll(() => client.destroy());
 
   it('covers at least 40 distinct bad requests', () => {
     expect(new Set(BAD_REQUESTS.map(([description]) => description)).size).toBe(BAD_REQUESTS.length);

@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClient, DYNAMODB_MAX_ATTEMPTS, type HttpTimeouts } from './clients';
 import { RETRY_AFTER_SECONDS } from './errors';
 import { createHandler } from './handler';
-import { startDynalite, useDynamoDbEndpoint } from '../test-support/dynamodb';
+import { testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { REQUEST_ID, customersEvent } from '../test-support/events';
 import { startFaultEndpoint, type FaultEndpoint } from '../test-support/fault-endpoint';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
@@ -82,11 +82,10 @@ describe('DynamoDB failures map to safe responses', () => {
     expect(endpoint.requestCount()).toBe(DYNAMODB_MAX_ATTEMPTS);
   });
 
-  it('answers 500 without naming the table when the table does not exist (dynalite)', async () => {
-    const dynamo = await startDynalite();
-    useDynamoDbEndpoint(dynamo.endpoint);
+  it('answers 500 without naming the table when the table does not exist (MiniStack DynamoDB)', async () => {
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
 
-    const result = await postWithClient(createDynamoDbClient(), 'no-such-table').finally(() => dynamo.stop());
+    const result = await postWithClient(createDynamoDbClient(), 'no-such-table');
 
     expect(result.statusCode).toBe(500);
     expectNoInternals(result, 'no-such-table', 'ResourceNotFound');

@@ -2,29 +2,24 @@ import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClient } from './clients';
 import { createHandler, type CustomersHandler } from './handler';
-import { createCustomersTable, getItem, startDynalite, stringItem, useDynamoDbEndpoint, type LocalDynamoDb } from '../test-support/dynamodb';
+import { createCustomersTable, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
 
-describe('POST /customers against dynalite', () => {
-  let dynamo: LocalDynamoDb;
+describe('POST /customers against MiniStack DynamoDB', () => {
   let client: DynamoDBClient;
   let tableName: string;
   let nextId: string;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    useDynamoDbEndpoint(dynamo.endpoint);
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
     client = createDynamoDbClient();
     tableName = await createCustomersTable(client);
   });
 
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.stop();
-  });
+  afterAll(() => client.destroy());
 
   const silentLogger = new Logger({ logLevel: 'SILENT' });
   let idCounter = 0;

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import {
   CreateTableCommand,
   GetItemCommand,
@@ -6,22 +6,13 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { TEST_DYNAMODB_ENDPOINT_VAR } from './ministack';
 
-export interface LocalDynamoDb {
-  endpoint: string;
-  stop: () => Promise<void>;
-}
-
-/** A real DynamoDB-protocol server (in-memory dynalite) on a free loopback port. */
-export async function startDynalite(): Promise<LocalDynamoDb> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+/** The run's real DynamoDB-protocol server: MiniStack on loopback, started by jest's globalSetup. */
+export function testDynamoDbEndpoint(): string {
+  const endpoint = process.env[TEST_DYNAMODB_ENDPOINT_VAR];
+  if (!endpoint) throw new Error(`${TEST_DYNAMODB_ENDPOINT_VAR} is unset: run the service tests through jest's service project`);
+  return endpoint;
 }
 
 /** Points every SDK client created afterwards at `endpoint`, the way an emulator deployment does. */
@@ -34,11 +25,10 @@ export function useDynamoDbEndpoint(endpoint: string): void {
   });
 }
 
-let tableCounter = 0;
-
 /** Creates a fresh customers table (same key schema as the deployed one) and returns its name. */
 export async function createCustomersTable(client: DynamoDBClient): Promise<string> {
-  const tableName = `customers-test-${process.pid}-${++tableCounter}`;
+  // Test files share one server (and a worker runs several files), so names must be unique per call.
+  const tableName = `customers-test-${randomUUID()}`;
   await client.send(
     new CreateTableCommand({
       TableName: tableName,

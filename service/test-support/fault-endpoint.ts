@@ -17,7 +17,7 @@ export type Fault = ErrorFault | 'never-respond';
 
 /**
  * An HTTP endpoint that answers every DynamoDB call with one fault, in DynamoDB's JSON error format, so the
- * real SDK parses, classifies and retries it. For faults dynalite cannot produce (throttling, 5xx, hangs).
+ * real SDK parses, classifies and retries it. For faults a healthy DynamoDB does not produce (throttling, 5xx, hangs).
  */
 export async function startFaultEndpoint(fault: Fault): Promise<FaultEndpoint> {
   let requests = 0;
