@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CustomersApi } from './customers-api';
-import { CustomersTable } from './customers-table';
+import { EncryptedTable } from './encrypted-table';
 import { KmsKey } from './kms-key';
 import { NodejsFunction } from './nodejs-function';
 import { readDbNameParameter, storeApiKey } from './parameters';
@@ -33,13 +33,16 @@ export class ApiStack extends TerraformStack {
       region: profile.region,
       description: `${prefix}: customers table and API key parameter`,
     });
-    const table = new CustomersTable(this, 'customers', {
-      name: readDbNameParameter(this, profile.parameterNames.dbName),
-      key,
-      deletionProtection: profile.tableDeletionProtection,
-    });
-    // One call sets DB_NAME, the role's PutItem + KMS statements and the key policy entry for the role.
-    handler.useTable(table);
+    const dbName = readDbNameParameter(this, profile.parameterNames.dbName);
+    const storage = { key, deletionProtection: profile.tableDeletionProtection };
+    const table = new EncryptedTable(this, 'customers', { name: dbName, hashKey: 'id', ...storage });
+    // The unique constraint on email: one claim per normalized email, written in the same transaction as the
+    // customer, in a table of its own so DA_Serverless holds customers only.
+    const emails = new EncryptedTable(this, 'emails', { name: `${dbName}_emails`, hashKey: 'email', ...storage });
+    // Each call sets the variable, the role's statement for the table (and KMS, once) and the key policy entry.
+    // TransactWriteItems needs PutItem on every table it puts to, and nothing more.
+    handler.useTable(table, { variable: 'DB_NAME', sid: 'PutCustomers', actions: ['dynamodb:PutItem'] });
+    handler.useTable(emails, { variable: 'EMAILS_TABLE_NAME', sid: 'PutEmailClaims', actions: ['dynamodb:PutItem'] });
 
     const api = new CustomersApi(this, 'api', {
       namePrefix: prefix,
@@ -57,6 +60,7 @@ export class ApiStack extends TerraformStack {
       api_key_parameter_name: apiKeyParameter.name,
       db_name_parameter_name: profile.parameterNames.dbName,
       table_name: table.table.name,
+      emails_table_name: emails.table.name,
       kms_key_arn: key.arn,
       function_name: handler.lambda.functionName,
       usage_plan_id: api.usagePlan.id,

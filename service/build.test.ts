@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createDynamoDbClient } from './src/clients';
 import { buildLambda, type LambdaArtifact } from './build';
 import { invokeBundle } from './test-support/bundle';
-import { createCustomersTable, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from './test-support/dynamodb';
+import type { TableNames } from './src/repository';
+import { createTestTables, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from './test-support/dynamodb';
 import { VALID_INPUT, customersEvent } from './test-support/events';
 import { closedPort } from './test-support/fault-endpoint';
 import { readZipEntries } from './test-support/zip';
@@ -50,18 +51,18 @@ describe('buildLambda', () => {
 
   describe('the bundle, run as Lambda would run it', () => {
     let endpoint: string;
-    let tableName: string;
+    let tables: TableNames;
 
     beforeAll(async () => {
       endpoint = testDynamoDbEndpoint();
       useDynamoDbEndpoint(endpoint);
       const client = createDynamoDbClient();
-      tableName = await createCustomersTable(client);
+      tables = await createTestTables(client);
       client.destroy();
     });
 
     it('stores a customer in the table named by DB_NAME at AWS_ENDPOINT_URL_DYNAMODB', async () => {
-      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
+      const env = { ...FAKE_AWS_ENV, DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
 
       const { result } = await invokeBundle(first.bundlePath, customersEvent(), env);
 
@@ -70,13 +71,13 @@ describe('buildLambda', () => {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(result?.headers).toMatchObject({ Location: `/customers/${id}` });
       const client = createDynamoDbClient();
-      await expect(getItem(client, tableName, id)).resolves.toMatchObject({ email: { S: VALID_INPUT.email } });
+      await expect(getItem(client, tables.customers, id)).resolves.toMatchObject({ email: { S: VALID_INPUT.email } });
       client.destroy();
     });
 
     // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.
     it('answers 503 with Retry-After when DynamoDB refuses connections, and logs the cause', async () => {
-      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
+      const env = { ...FAKE_AWS_ENV, DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
 
       const { result, logLines } = await invokeBundle(first.bundlePath, customersEvent(), env);
 

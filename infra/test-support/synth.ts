@@ -58,6 +58,17 @@ export function only(json: TerraformJson, type: string, kind: 'resource' | 'data
   return { id, config };
 }
 
+/** The single resource of `type` whose `name` is `name`, for types the stack has several of (tables). */
+export function named(json: TerraformJson, type: string, name: string): { id: string; config: Block } {
+  const entries = Object.entries(json.resource[type] ?? {}).filter(([, config]) => config.name === name);
+  if (entries.length !== 1) throw new Error(`expected exactly one ${type} named ${name}, found ${entries.length}`);
+  const [id, config] = entries[0];
+  return { id, config };
+}
+
+/** Terraform reference to an attribute of the resource of `type` with logical id `id`. */
+export const refById = (type: string, id: string, attribute: string): string => `\${${type}.${id}.${attribute}}`;
+
 /** Terraform reference to an attribute of the single resource (or data source) of `type`. */
 export function ref(json: TerraformJson, type: string, attribute: string, kind: 'resource' | 'data' = 'resource'): string {
   const prefix = kind === 'data' ? 'data.' : '';

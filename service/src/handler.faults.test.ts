@@ -10,10 +10,12 @@ import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
 const UPSTREAM_MESSAGE = 'upstream detail for arn:aws:dynamodb:us-east-1:123456789012:table/DA_Serverless';
 
-async function postWithClient(client: DynamoDBClient, tableName = 'DA_Serverless') {
+const DEPLOYED_TABLES = { customers: 'DA_Serverless', emails: 'DA_Serverless_emails' };
+
+async function postWithClient(client: DynamoDBClient, tables = DEPLOYED_TABLES) {
   const handle = createHandler({
     client,
-    tableName,
+    tables,
     logger: new Logger({ logLevel: 'SILENT' }),
     newId: () => '00000000-0000-4000-8000-000000000001',
     now: () => new Date('2024-05-01T12:00:00.000Z'),
@@ -85,7 +87,7 @@ describe('DynamoDB failures map to safe responses', () => {
   it('answers 500 without naming the table when the table does not exist (MiniStack DynamoDB)', async () => {
     useDynamoDbEndpoint(testDynamoDbEndpoint());
 
-    const result = await postWithClient(createDynamoDbClient(), 'no-such-table');
+    const result = await postWithClient(createDynamoDbClient(), { customers: 'no-such-table', emails: 'no-such-table-either' });
 
     expect(result.statusCode).toBe(500);
     expectNoInternals(result, 'no-such-table', 'ResourceNotFound');

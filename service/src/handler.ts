@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { buildCustomer, validateCustomer } from './customer';
 import { classifyFailure, errorCode, type Failure } from './errors';
-import { putCustomer } from './repository';
+import { putCustomer, type TableNames } from './repository';
 import { readJsonObject } from './request';
 import { created, failed } from './responses';
 
@@ -14,7 +14,7 @@ export interface FailureLogger {
 
 export interface HandlerDependencies {
   client: DynamoDBClient;
-  tableName: string;
+  tables: TableNames;
   logger: FailureLogger;
   newId: () => string;
   now: () => Date;
@@ -22,12 +22,12 @@ export interface HandlerDependencies {
 
 export type CustomersHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
-export function createHandler({ client, tableName, logger, newId, now }: HandlerDependencies): CustomersHandler {
+export function createHandler({ client, tables, logger, newId, now }: HandlerDependencies): CustomersHandler {
   return async (event, context) => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
     try {
       const customer = buildCustomer(validateCustomer(readJsonObject(event)), newId(), now());
-      await putCustomer(client, tableName, customer);
+      await putCustomer(client, tables, customer);
       return created(customer);
     } catch (error) {
       const failure = classifyFailure(error);

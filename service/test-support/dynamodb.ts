@@ -6,6 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { TableNames } from '../src/repository';
 import { TEST_DYNAMODB_ENDPOINT_VAR } from './ministack';
 
 /** The run's real DynamoDB-protocol server: MiniStack on loopback, started by jest's globalSetup. */
@@ -25,25 +26,34 @@ export function useDynamoDbEndpoint(endpoint: string): void {
   });
 }
 
-/** Creates a fresh customers table (same key schema as the deployed one) and returns its name. */
-export async function createCustomersTable(client: DynamoDBClient): Promise<string> {
+/** Creates fresh customers and email-claims tables (same key schemas as the deployed ones). */
+export async function createTestTables(client: DynamoDBClient): Promise<TableNames> {
   // Test files share one server (and a worker runs several files), so names must be unique per call.
-  const tableName = `customers-test-${randomUUID()}`;
+  const suffix = randomUUID();
+  const tables = { customers: `customers-test-${suffix}`, emails: `emails-test-${suffix}` };
+  await createTable(client, tables.customers, 'id');
+  await createTable(client, tables.emails, 'email');
+  return tables;
+}
+
+async function createTable(client: DynamoDBClient, tableName: string, hashKey: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  return tableName;
 }
 
-export async function getItem(client: DynamoDBClient, tableName: string, id: string) {
-  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+export async function getItem(client: DynamoDBClient, tableName: string, id: string, keyName = 'id') {
+  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { [keyName]: { S: id } }, ConsistentRead: true }));
   return Item;
 }
+
+export const getEmailClaim = (client: DynamoDBClient, tables: TableNames, email: string) =>
+  getItem(client, tables.emails, email, 'email');
 
 export async function countItems(client: DynamoDBClient, tableName: string): Promise<number> {
   const { Count } = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }));

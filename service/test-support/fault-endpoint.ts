@@ -11,6 +11,8 @@ export interface ErrorFault {
   status: number;
   errorType: string;
   message: string;
+  /** More members of the error body, such as a TransactionCanceledException's CancellationReasons. */
+  fields?: Record<string, unknown>;
 }
 
 export type Fault = ErrorFault | 'never-respond';
@@ -26,7 +28,7 @@ export async function startFaultEndpoint(fault: Fault): Promise<FaultEndpoint> {
     request.resume();
     if (fault === 'never-respond') return;
     response.writeHead(fault.status, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'fault-request' });
-    response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.errorType}`, message: fault.message }));
+    response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.errorType}`, message: fault.message, ...fault.fields }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
