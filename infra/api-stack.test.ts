@@ -23,6 +23,7 @@ setupJest();
 const KMS_VIA_DYNAMODB = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 const OUTPUTS = [
   'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'emails_table_name', 'function_name',
+  'idempotency_table_name',
   'kms_key_arn', 'stage_name', 'table_name', 'usage_plan_id',
 ];
 
@@ -132,6 +133,7 @@ describe.each([
         variables: {
           DB_NAME: dbName(),
           EMAILS_TABLE_NAME: `${dbName()}_emails`,
+          IDEMPOTENCY_TABLE_NAME: `${dbName()}_idempotency`,
           POWERTOOLS_SERVICE_NAME: 'customers-api',
           LOG_LEVEL: 'INFO',
         },
@@ -196,7 +198,7 @@ describe.each([
 
     it('grants nothing else: no wildcard resources, no service-wide actions', () => {
       const actions = statements.flatMap((st) => asList(st.Action));
-      expect(actions).toHaveLength(8);
+      expect(actions).toHaveLength(12);
       expect(actions.filter((a) => a.endsWith('*'))).toEqual(['kms:GenerateDataKey*']);
       expect(actions).not.toContain('dynamodb:*');
       expect(statements.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);

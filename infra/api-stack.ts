@@ -43,6 +43,19 @@ export class ApiStack extends TerraformStack {
     // TransactWriteItems needs PutItem on every table it puts to, and nothing more.
     handler.useTable(table, { variable: 'DB_NAME', sid: 'PutCustomers', actions: ['dynamodb:PutItem'] });
     handler.useTable(emails, { variable: 'EMAILS_TABLE_NAME', sid: 'PutEmailClaims', actions: ['dynamodb:PutItem'] });
+    // Powertools idempotency records for the Idempotency-Key header, expired by DynamoDB TTL after 24 h.
+    const idempotency = new EncryptedTable(this, 'idempotency', {
+      name: `${dbName}_idempotency`,
+      hashKey: 'id',
+      ttlAttribute: 'expiration',
+      ...storage,
+    });
+    handler.useTable(idempotency, {
+      variable: 'IDEMPOTENCY_TABLE_NAME',
+      sid: 'UseIdempotencyRecords',
+      // Exactly what Powertools' DynamoDBPersistenceLayer calls.
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    });
 
     const api = new CustomersApi(this, 'api', {
       namePrefix: prefix,
@@ -61,6 +74,7 @@ export class ApiStack extends TerraformStack {
       db_name_parameter_name: profile.parameterNames.dbName,
       table_name: table.table.name,
       emails_table_name: emails.table.name,
+      idempotency_table_name: idempotency.table.name,
       kms_key_arn: key.arn,
       function_name: handler.lambda.functionName,
       usage_plan_id: api.usagePlan.id,

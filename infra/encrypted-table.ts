@@ -9,6 +9,8 @@ export interface EncryptedTableProps {
   readonly hashKey: string;
   readonly key: KmsKey;
   readonly deletionProtection: boolean;
+  /** A number attribute (epoch seconds) after which DynamoDB deletes the item. */
+  readonly ttlAttribute?: string;
 }
 
 /** An on-demand table with point-in-time recovery, encrypted with our own KMS key. */
@@ -31,6 +33,7 @@ export class EncryptedTable extends Construct {
       serverSideEncryption: { enabled: true, kmsKeyArn: props.key.arn },
       pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: props.deletionProtection,
+      ...(props.ttlAttribute && { ttl: { attributeName: props.ttlAttribute, enabled: true } }),
     });
     this.arn = this.table.arn;
   }

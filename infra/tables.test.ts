@@ -11,10 +11,19 @@ interface TableCase {
   variable: string;
   hashKey: string;
   actions: string[];
+  ttlAttribute?: string;
 }
 
 const TABLES: TableCase[] = [
   { suffix: '_emails', variable: 'EMAILS_TABLE_NAME', hashKey: 'email', actions: ['dynamodb:PutItem'] },
+  {
+    suffix: '_idempotency',
+    variable: 'IDEMPOTENCY_TABLE_NAME',
+    hashKey: 'id',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    // service/src/idempotency.ts stores the expiry there (IDEMPOTENCY_EXPIRY_ATTRIBUTE).
+    ttlAttribute: 'expiration',
+  },
 ];
 
 const asList = (value: readonly string[] | string | undefined): readonly string[] =>
@@ -39,7 +48,7 @@ describe.each([
     expect(names.sort()).toEqual([dbName(), ...TABLES.map(({ suffix }) => `${dbName()}${suffix}`)].sort());
   });
 
-  describe.each(TABLES)('DA_Serverless$suffix', ({ suffix, variable, hashKey, actions }) => {
+  describe.each(TABLES)('DA_Serverless$suffix', ({ suffix, variable, hashKey, actions, ttlAttribute }) => {
     const table = () => named(json, 'aws_dynamodb_table', `${dbName()}${suffix}`);
     const tableRef = (attribute: string) => refById('aws_dynamodb_table', table().id, attribute);
 
@@ -51,6 +60,11 @@ describe.each([
         point_in_time_recovery: { enabled: true },
       });
       expect(table().config).not.toHaveProperty('range_key');
+    });
+
+    it(ttlAttribute ? `expires items by TTL on ${ttlAttribute}` : 'keeps items (no TTL)', () => {
+      if (ttlAttribute) expect(table().config.ttl).toEqual({ attribute_name: ttlAttribute, enabled: true });
+      else expect(table().config).not.toHaveProperty('ttl');
     });
 
     it('is encrypted with the same customer managed key as DA_Serverless', () => {

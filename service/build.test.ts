@@ -52,6 +52,7 @@ describe('buildLambda', () => {
   describe('the bundle, run as Lambda would run it', () => {
     let endpoint: string;
     let tables: TableNames;
+    const tableEnv = () => ({ DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, IDEMPOTENCY_TABLE_NAME: tables.idempotency });
 
     beforeAll(async () => {
       endpoint = testDynamoDbEndpoint();
@@ -62,7 +63,7 @@ describe('buildLambda', () => {
     });
 
     it('stores a customer in the table named by DB_NAME at AWS_ENDPOINT_URL_DYNAMODB', async () => {
-      const env = { ...FAKE_AWS_ENV, DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
+      const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: endpoint };
 
       const { result } = await invokeBundle(first.bundlePath, customersEvent(), env);
 
@@ -77,7 +78,7 @@ describe('buildLambda', () => {
 
     // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.
     it('answers 503 with Retry-After when DynamoDB refuses connections, and logs the cause', async () => {
-      const env = { ...FAKE_AWS_ENV, DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
+      const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
 
       const { result, logLines } = await invokeBundle(first.bundlePath, customersEvent(), env);
 

@@ -6,7 +6,13 @@ export interface ServiceConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  return { tables: { customers: required(env, 'DB_NAME'), emails: required(env, 'EMAILS_TABLE_NAME') } };
+  return {
+    tables: {
+      customers: required(env, 'DB_NAME'),
+      emails: required(env, 'EMAILS_TABLE_NAME'),
+      idempotency: required(env, 'IDEMPOTENCY_TABLE_NAME'),
+    },
+  };
 }
 
 // Failing here makes a misconfigured deploy fail its first invocation loudly instead of writing nowhere.

@@ -30,6 +30,38 @@ describe('classifyFailure', () => {
     expect(classifyFailure(new CustomerIdCollision())).toMatchObject({ status: 500, message: 'Internal server error', cause: 'CustomerIdCollision' });
   });
 
+  it('maps a reused Idempotency-Key with another body to 422 naming the header', () => {
+    expect(classifyFailure(namedError('IdempotencyValidationError'))).toEqual({
+      status: 422,
+      message: 'Idempotency-Key was already used with a different request',
+      errors: [{ field: 'Idempotency-Key', rule: 'same_body' }],
+      headers: {},
+      cause: 'IdempotencyValidationError',
+    });
+  });
+
+  it('maps a key whose first request is still running to 409 with Retry-After', () => {
+    expect(classifyFailure(namedError('IdempotencyAlreadyInProgressError'))).toMatchObject({
+      status: 409,
+      errors: [{ field: 'Idempotency-Key', rule: 'in_progress' }],
+      headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+    });
+  });
+
+  it.each([
+    [namedError('ThrottlingException'), 503, 'IdempotencyPersistenceLayerError: ThrottlingException'],
+    [namedError('Error', { code: 'ECONNRESET' }), 503, 'IdempotencyPersistenceLayerError: Error'],
+    [namedError('AccessDeniedException'), 500, 'IdempotencyPersistenceLayerError: AccessDeniedException'],
+  ])('classifies what the idempotency store wrapped (%p) and logs both names', (inner, status, cause) => {
+    const wrapped = namedError('IdempotencyPersistenceLayerError', { cause: inner });
+
+    expect(classifyFailure(wrapped)).toMatchObject({ status, cause });
+  });
+
+  it('maps other Powertools idempotency errors to a generic 500', () => {
+    expect(classifyFailure(namedError('IdempotencyInconsistentStateError'))).toMatchObject({ status: 500, errors: [] });
+  });
+
   const cancelled = (...codes: string[]) =>
     namedError('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
 

@@ -1,3 +1,6 @@
+/** The request header that makes a create idempotent (request.ts reads it); errors about it name it so. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
 /** One broken rule, named so a client can fix its request without reading prose. */
 export interface FieldError {
   field: string;
@@ -84,6 +87,22 @@ export function classifyFailure(error: unknown): Failure {
   const cause = causeName(error);
   if (cause === 'EmailAlreadyRegistered') {
     return { status: 409, message: 'Customer already exists', errors: [{ field: 'email', rule: 'unique' }], headers: {}, cause };
+  }
+  // Powertools idempotency (idempotency.ts): the key's first request had another body, or is still running.
+  if (cause === 'IdempotencyValidationError') {
+    const errors = [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'same_body' }];
+    return { status: 422, message: 'Idempotency-Key was already used with a different request', errors, headers: {}, cause };
+  }
+  if (cause === 'IdempotencyAlreadyInProgressError') {
+    const errors = [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'in_progress' }];
+    const headers = { 'Retry-After': RETRY_AFTER_SECONDS };
+    return { status: 409, message: 'A request with this Idempotency-Key is still in progress', errors, headers, cause };
+  }
+  // Powertools wraps what its store's DynamoDB calls throw: classify that error, and log both names.
+  const wrapped: unknown = cause === 'IdempotencyPersistenceLayerError' ? Reflect.get(error as object, 'cause') : undefined;
+  if (wrapped !== undefined) {
+    const failure = classifyFailure(wrapped);
+    return { ...failure, cause: `${cause}: ${failure.cause}` };
   }
   if (UNAVAILABLE_ERROR_NAMES.has(cause) || NETWORK_ERROR_CODES.has(errorCode(error) ?? '') || transientlyCancelled(error)) {
     return {

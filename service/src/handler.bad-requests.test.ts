@@ -140,6 +140,7 @@ describe('handler rejects bad requests and writes nothing (MiniStack DynamoDB)',
   it('wrote nothing for any rejected request', async () => {
     await expect(countItems(client, tables.customers)).resolves.toBe(0);
     await expect(countItems(client, tables.emails)).resolves.toBe(0);
+    await expect(countItems(client, tables.idempotency)).resolves.toBe(0);
   });
 
   it('counts a valid request in the same table, so the zero above is meaningful', async () => {

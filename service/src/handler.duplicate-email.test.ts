@@ -120,7 +120,7 @@ describe('a transaction cancelled for a transient reason (fault-injected endpoin
       });
       useDynamoDbEndpoint(endpoint.endpoint);
       const client = createDynamoDbClient();
-      const tables = { customers: 'DA_Serverless', emails: 'DA_Serverless_emails' };
+      const tables = { customers: 'DA_Serverless', emails: 'DA_Serverless_emails', idempotency: 'DA_Serverless_idempotency' };
 
       const result = await createHandler({ client, tables, logger: silentLogger, newId, now: () => FIXED_NOW })(jsonEvent(VALID_INPUT))
         .finally(() => {

@@ -10,7 +10,7 @@ import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
 const UPSTREAM_MESSAGE = 'upstream detail for arn:aws:dynamodb:us-east-1:123456789012:table/DA_Serverless';
 
-const DEPLOYED_TABLES = { customers: 'DA_Serverless', emails: 'DA_Serverless_emails' };
+const DEPLOYED_TABLES = { customers: 'DA_Serverless', emails: 'DA_Serverless_emails', idempotency: 'DA_Serverless_idempotency' };
 
 async function postWithClient(client: DynamoDBClient, tables = DEPLOYED_TABLES) {
   const handle = createHandler({
@@ -87,7 +87,7 @@ describe('DynamoDB failures map to safe responses', () => {
   it('answers 500 without naming the table when the table does not exist (MiniStack DynamoDB)', async () => {
     useDynamoDbEndpoint(testDynamoDbEndpoint());
 
-    const result = await postWithClient(createDynamoDbClient(), { customers: 'no-such-table', emails: 'no-such-table-either' });
+    const result = await postWithClient(createDynamoDbClient(), { customers: 'no-such-table', emails: 'no-such-table-2', idempotency: 'no-such-table-3' });
 
     expect(result.statusCode).toBe(500);
     expectNoInternals(result, 'no-such-table', 'ResourceNotFound');

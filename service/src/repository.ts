@@ -12,6 +12,8 @@ export interface TableNames {
   customers: string;
   /** One claim per normalized email (key `email`, value `customerId`): the unique constraint on email. */
   emails: string;
+  /** Powertools idempotency records (key `id`, TTL attribute `expiration`); used by idempotency.ts, not here. */
+  idempotency: string;
 }
 
 // Positions in the transaction, which is also the order of its CancellationReasons.

@@ -3,9 +3,11 @@ import {
   CreateTableCommand,
   GetItemCommand,
   ScanCommand,
+  UpdateTimeToLiveCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from '../src/idempotency';
 import type { TableNames } from '../src/repository';
 import { TEST_DYNAMODB_ENDPOINT_VAR } from './ministack';
 
@@ -26,13 +28,20 @@ export function useDynamoDbEndpoint(endpoint: string): void {
   });
 }
 
-/** Creates fresh customers and email-claims tables (same key schemas as the deployed ones). */
+/** Creates fresh customers, email-claims and idempotency tables (same key schemas and TTL as the deployed ones). */
 export async function createTestTables(client: DynamoDBClient): Promise<TableNames> {
   // Test files share one server (and a worker runs several files), so names must be unique per call.
   const suffix = randomUUID();
-  const tables = { customers: `customers-test-${suffix}`, emails: `emails-test-${suffix}` };
+  const tables = { customers: `customers-test-${suffix}`, emails: `emails-test-${suffix}`, idempotency: `idempotency-test-${suffix}` };
   await createTable(client, tables.customers, 'id');
   await createTable(client, tables.emails, 'email');
+  await createTable(client, tables.idempotency, 'id');
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tables.idempotency,
+      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_EXPIRY_ATTRIBUTE, Enabled: true },
+    }),
+  );
   return tables;
 }
 
