@@ -76,6 +76,20 @@ describe('buildLambda', () => {
       client.destroy();
     });
 
+    it('replays a create with an Idempotency-Key across two cold starts (Powertools idempotency bundled)', async () => {
+      const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: endpoint };
+      const event = customersEvent({
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'bundle-replay-1' },
+        body: JSON.stringify({ ...VALID_INPUT, email: 'bundle-replay@example.com' }),
+      });
+
+      const original = await invokeBundle(first.bundlePath, event, env);
+      const replay = await invokeBundle(first.bundlePath, event, env);
+
+      expect(original.result?.statusCode).toBe(201);
+      expect(replay.result).toEqual(original.result);
+    });
+
     // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.
     it('answers 503 with Retry-After when DynamoDB refuses connections, and logs the cause', async () => {
       const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
