@@ -16,6 +16,7 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AwsClients, awsClients } from './aws-clients';
+import { describeDeployedIdempotency } from './deployed-idempotency';
 import { StackOutputs } from './stack';
 
 export interface DeployedApi {
@@ -120,6 +121,8 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     expect(await response.text()).not.toMatch(/arn:aws|at .*\.js:\d+/);
     expect(await countItems(clients, api.outputs.table_name)).toBe(before);
   });
+
+  describeDeployedIdempotency(getApi);
 
   async function customersResourceId(): Promise<string> {
     const { items } = await clients.apiGateway.send(new GetResourcesCommand({ restApiId: api.outputs.api_id }));
