@@ -220,6 +220,27 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
     await expect(handle(keyed(VALID_INPUT))).resolves.toEqual(first);
   });
 
+  it('lets the key be retried once an invocation that never finished (a Lambda timeout) is out of time', async () => {
+    // Prepare: the first invocation has 50 ms left and its customer write never returns, as if Lambda killed it.
+    const stalled = createDynamoDbClient();
+    stalled.middlewareStack.add(
+      (next, context) => async (args) => (context.commandName === 'TransactWriteItemsCommand' ? new Promise<never>(() => {}) : next(args)),
+      { step: 'initialize', name: 'neverFinishCustomerWrite' },
+    );
+    void handlerWith(stalled)(keyed(VALID_INPUT), { ...LAMBDA_CONTEXT, getRemainingTimeInMillis: () => 50 });
+    await waitFor(async () => (await records()).length === 1);
+    expect((await records())[0].status).toEqual({ S: 'INPROGRESS' });
+    stalled.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // Act
+    const retried = await handle(keyed(VALID_INPUT));
+
+    // Assess
+    expect(retried.statusCode).toBe(201);
+    await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
+  });
+
   describe('rejects a malformed key with 400 naming Idempotency-Key, and writes nothing', () => {
     it.each([
       ['empty', '', 'format'],
@@ -283,3 +304,11 @@ describe('an unavailable idempotency store (fault-injected endpoint: MiniStack d
     expectNoInternals(result, 'DA_Serverless_idempotency', 'Rate exceeded');
   });
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
