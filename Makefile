@@ -50,9 +50,11 @@ _check: _deps
 	npx tsc --noEmit -p tsconfig.json
 	npx eslint .
 
-test: ## the fast suite: typecheck, lint, service unit + DynamoDB (dynalite) tests, synth assertions
+test: ## the fast suite: typecheck, lint, service unit + DynamoDB (MiniStack on loopback) tests, synth assertions
 	$(RUN) _test
+# The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, ~30 s once).
 _test: _check
+	scripts/toolchain.sh ministack
 	npx jest --selectProjects service infra
 
 build: ## bundle the Lambda into dist/lambda.zip (deterministic)

@@ -1,4 +1,4 @@
-// One jest config, four projects: the fast suite (service + infra) runs with no emulator;
+// One jest config, four projects: the fast suite (service + infra) deploys nothing;
 // e2e and integration deploy for real and are run by their own make targets.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const project = (name, testMatch, extra = {}) => ({
@@ -11,7 +11,11 @@ const project = (name, testMatch, extra = {}) => ({
 
 module.exports = {
   projects: [
-    project('service', ['<rootDir>/service/**/*.test.ts']),
+    // The service tests share one MiniStack (DynamoDB only) per run; `make test` installs it first.
+    project('service', ['<rootDir>/service/**/*.test.ts'], {
+      globalSetup: '<rootDir>/service/test-support/global-setup.ts',
+      globalTeardown: '<rootDir>/service/test-support/global-teardown.ts',
+    }),
     project('infra', ['<rootDir>/infra/**/*.test.ts']),
     project('e2e', ['<rootDir>/integration/e2e.test.ts']),
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),

@@ -17,13 +17,14 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH } from '../service/src/customer';
 import { PolicyStatement } from './policy-document';
-import { only, ref, refNamed, named, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
+import { named, only, ref, refById, refNamed, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
 
 setupJest();
 
 const KMS_VIA_DYNAMODB = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 const OUTPUTS = [
-  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'function_name',
+  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'emails_table_name', 'function_name',
+  'idempotency_table_name',
   'kms_key_arn', 'stage_name', 'table_name', 'usage_plan_id',
 ];
 
@@ -50,6 +51,10 @@ describe.each([
   const lambdaLogGroup = `/aws/lambda/${functionName}`;
   const accessLogGroup = `/aws/apigateway/${prefix}/access`;
   const lambdaRoleArn = () => refNamed(json, 'aws_iam_role', functionName, 'arn');
+  // The stack has several tables; DA_Serverless is the one named by the db-name parameter.
+  const dbName = () => ref(json, 'aws_ssm_parameter', 'insecure_value', 'data');
+  const customersTable = () => named(json, 'aws_dynamodb_table', dbName());
+  const customersTableRef = (attribute: string) => refById('aws_dynamodb_table', customersTable().id, attribute);
 
   describe('storage', () => {
     it('reads the table name from the db-name SSM parameter as a plain (insecure) value', () => {
@@ -65,18 +70,18 @@ describe.each([
         billing_mode: 'PAY_PER_REQUEST',
         point_in_time_recovery: { enabled: true },
       });
-      expect(only(json, 'aws_dynamodb_table').config).not.toHaveProperty('range_key');
+      expect(customersTable().config).not.toHaveProperty('range_key');
     });
 
     it('encrypts the table with our own KMS key', () => {
-      expect(only(json, 'aws_dynamodb_table').config.server_side_encryption).toEqual({
+      expect(customersTable().config.server_side_encryption).toEqual({
         enabled: true,
         kms_key_arn: ref(json, 'aws_kms_key', 'arn'),
       });
     });
 
     it('protects the table from deletion only on real AWS', () => {
-      expect(only(json, 'aws_dynamodb_table').config.deletion_protection_enabled).toBe(env === 'aws');
+      expect(customersTable().config.deletion_protection_enabled).toBe(env === 'aws');
     });
 
     it('rotates the key, waits 7 days before deleting it and aliases it per env', () => {
@@ -144,10 +149,12 @@ describe.each([
       });
     });
 
-    it('gets DB_NAME straight from the SSM data source, plus the service name and log level', () => {
+    it('gets DB_NAME straight from the SSM data source, the tables named after it, the service name and log level', () => {
       expect(only(json, 'aws_lambda_function').config.environment).toEqual({
         variables: {
-          DB_NAME: ref(json, 'aws_ssm_parameter', 'insecure_value', 'data'),
+          DB_NAME: dbName(),
+          EMAILS_TABLE_NAME: `${dbName()}_emails`,
+          IDEMPOTENCY_TABLE_NAME: `${dbName()}_idempotency`,
           POWERTOOLS_SERVICE_NAME: 'customers-api',
           LOG_LEVEL: 'INFO',
         },
@@ -200,7 +207,7 @@ describe.each([
     });
 
     it('may only PutItem, and only on this table', () => {
-      expect(grantsOn(ref(json, 'aws_dynamodb_table', 'arn'))).toEqual(['dynamodb:PutItem']);
+      expect(grantsOn(customersTableRef('arn'))).toEqual(['dynamodb:PutItem']);
     });
 
     it('may use only this key, only for data-key actions, only through DynamoDB', () => {
@@ -212,7 +219,7 @@ describe.each([
 
     it('grants nothing else: no wildcard resources, no service-wide actions', () => {
       const actions = statements.flatMap((st) => asList(st.Action));
-      expect(actions).toHaveLength(7);
+      expect(actions).toHaveLength(12);
       expect(actions.filter((a) => a.endsWith('*'))).toEqual(['kms:GenerateDataKey*']);
       expect(actions).not.toContain('dynamodb:*');
       expect(statements.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
@@ -432,7 +439,7 @@ describe.each([
         stage_name: { value: ref(json, 'aws_api_gateway_stage', 'stage_name') },
         api_key_parameter_name: { value: ref(json, 'aws_ssm_parameter', 'name') },
         db_name_parameter_name: { value: `/customers-api/${env}/db-name` },
-        table_name: { value: ref(json, 'aws_dynamodb_table', 'name') },
+        table_name: { value: customersTableRef('name') },
         kms_key_arn: { value: ref(json, 'aws_kms_key', 'arn') },
         function_name: { value: ref(json, 'aws_lambda_function', 'function_name') },
         usage_plan_id: { value: ref(json, 'aws_api_gateway_usage_plan', 'id') },

@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AccessLog } from './access-log';
 import { ApiGatewayLogsRole } from './api-gateway-logs-role';
 import { CustomersApi } from './customers-api';
-import { CustomersTable } from './customers-table';
+import { EncryptedTable } from './encrypted-table';
 import { KmsKey } from './kms-key';
 import { NodejsFunction } from './nodejs-function';
 import { readDbNameParameter, storeApiKey } from './parameters';
@@ -36,13 +36,29 @@ export class ApiStack extends TerraformStack {
       logKey: key,
       environment: { POWERTOOLS_SERVICE_NAME: APP_NAME, LOG_LEVEL: 'INFO' },
     });
-    const table = new CustomersTable(this, 'customers', {
-      name: readDbNameParameter(this, profile.parameterNames.dbName),
-      key,
-      deletionProtection: profile.tableDeletionProtection,
+    const dbName = readDbNameParameter(this, profile.parameterNames.dbName);
+    const storage = { key, deletionProtection: profile.tableDeletionProtection };
+    const table = new EncryptedTable(this, 'customers', { name: dbName, hashKey: 'id', ...storage });
+    // The unique constraint on email: one claim per normalized email, written in the same transaction as the
+    // customer, in a table of its own so DA_Serverless holds customers only.
+    const emails = new EncryptedTable(this, 'emails', { name: `${dbName}_emails`, hashKey: 'email', ...storage });
+    // Each call sets the variable, the role's statement for the table (and KMS, once) and the key policy entry.
+    // TransactWriteItems needs PutItem on every table it puts to, and nothing more.
+    handler.useTable(table, { variable: 'DB_NAME', sid: 'PutCustomers', actions: ['dynamodb:PutItem'] });
+    handler.useTable(emails, { variable: 'EMAILS_TABLE_NAME', sid: 'PutEmailClaims', actions: ['dynamodb:PutItem'] });
+    // Powertools idempotency records for the Idempotency-Key header, expired by DynamoDB TTL after 24 h.
+    const idempotency = new EncryptedTable(this, 'idempotency', {
+      name: `${dbName}_idempotency`,
+      hashKey: 'id',
+      ttlAttribute: 'expiration',
+      ...storage,
     });
-    // One call sets DB_NAME, the role's PutItem + KMS statements and the key policy entry for the role.
-    handler.useTable(table);
+    handler.useTable(idempotency, {
+      variable: 'IDEMPOTENCY_TABLE_NAME',
+      sid: 'UseIdempotencyRecords',
+      // Exactly what Powertools' DynamoDBPersistenceLayer calls.
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    });
 
     const accessLog = new AccessLog(this, 'access-log', {
       name: `/aws/apigateway/${prefix}/access`,
@@ -70,6 +86,8 @@ export class ApiStack extends TerraformStack {
       api_key_parameter_name: apiKeyParameter.name,
       db_name_parameter_name: profile.parameterNames.dbName,
       table_name: table.table.name,
+      emails_table_name: emails.table.name,
+      idempotency_table_name: idempotency.table.name,
       kms_key_arn: key.arn,
       function_name: handler.lambda.functionName,
       usage_plan_id: api.usagePlan.id,

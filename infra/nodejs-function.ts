@@ -6,7 +6,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { CustomersTable } from './customers-table';
+import { EncryptedTable } from './encrypted-table';
 import { KmsKey } from './kms-key';
 import { DYNAMODB_KMS_ACTIONS, PolicyStatement, policyDocument, viaDynamoDb } from './policy-document';
 
@@ -18,6 +18,14 @@ export interface NodejsFunctionProps {
   /** Encrypts the function's log group. */
   readonly logKey: KmsKey;
   readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** What a function may do with one table, and the environment variable that names it. */
+export interface TableAccess {
+  readonly variable: string;
+  /** Statement id: letters and digits, unique within the role policy. */
+  readonly sid: string;
+  readonly actions: readonly `dynamodb:${string}`[];
 }
 
 const ASSUME_ROLE = policyDocument([
@@ -35,6 +43,7 @@ export class NodejsFunction extends Construct {
   private readonly rolePolicy: IamRolePolicy;
   private readonly statements: PolicyStatement[] = [];
   private readonly environment: Record<string, string>;
+  private readonly keysInUse: KmsKey[] = [];
 
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
@@ -83,19 +92,23 @@ export class NodejsFunction extends Construct {
     });
   }
 
-  /** DB_NAME plus exactly what a write needs: PutItem on this table and its key through DynamoDB. */
-  useTable(table: CustomersTable): void {
-    this.setEnvironment('DB_NAME', table.name);
-    this.grant(
-      { Sid: 'PutCustomers', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: table.arn },
-      {
-        Sid: 'UseTableKeyThroughDynamoDb',
+  /**
+   * Sets `access.variable` to the table's name and grants exactly `access.actions` on that table, plus its key
+   * through DynamoDB (one statement per key, however many tables share it).
+   */
+  useTable(table: EncryptedTable, access: TableAccess): void {
+    this.setEnvironment(access.variable, table.name);
+    this.grant({ Sid: access.sid, Effect: 'Allow', Action: access.actions, Resource: table.arn });
+    if (!this.keysInUse.includes(table.key)) {
+      this.keysInUse.push(table.key);
+      this.grant({
+        Sid: `UseTableKeyThroughDynamoDb${this.keysInUse.length > 1 ? this.keysInUse.length : ''}`,
         Effect: 'Allow',
         Action: DYNAMODB_KMS_ACTIONS,
         Resource: table.key.arn,
         Condition: viaDynamoDb(table.key.region),
-      },
-    );
+      });
+    }
     table.key.allowUseViaDynamoDb(this.role);
   }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createDynamoDbClient } from './src/clients';
 import { buildLambda, type LambdaArtifact } from './build';
 import { invokeBundle } from './test-support/bundle';
-import { createCustomersTable, getItem, startDynalite, useDynamoDbEndpoint, type LocalDynamoDb } from './test-support/dynamodb';
+import type { TableNames } from './src/repository';
+import { createTestTables, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from './test-support/dynamodb';
 import { VALID_INPUT, customersEvent } from './test-support/events';
 import { closedPort } from './test-support/fault-endpoint';
 import { readZipEntries } from './test-support/zip';
@@ -49,21 +50,20 @@ describe('buildLambda', () => {
   });
 
   describe('the bundle, run as Lambda would run it', () => {
-    let dynamo: LocalDynamoDb;
-    let tableName: string;
+    let endpoint: string;
+    let tables: TableNames;
+    const tableEnv = () => ({ DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, IDEMPOTENCY_TABLE_NAME: tables.idempotency });
 
     beforeAll(async () => {
-      dynamo = await startDynalite();
-      useDynamoDbEndpoint(dynamo.endpoint);
+      endpoint = testDynamoDbEndpoint();
+      useDynamoDbEndpoint(endpoint);
       const client = createDynamoDbClient();
-      tableName = await createCustomersTable(client);
+      tables = await createTestTables(client);
       client.destroy();
     });
 
-    afterAll(() => dynamo.stop());
-
     it('stores a customer in the table named by DB_NAME at AWS_ENDPOINT_URL_DYNAMODB', async () => {
-      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint };
+      const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: endpoint };
 
       const { result } = await invokeBundle(first.bundlePath, customersEvent(), env);
 
@@ -72,13 +72,27 @@ describe('buildLambda', () => {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(result?.headers).toMatchObject({ Location: `/customers/${id}` });
       const client = createDynamoDbClient();
-      await expect(getItem(client, tableName, id)).resolves.toMatchObject({ email: { S: VALID_INPUT.email } });
+      await expect(getItem(client, tables.customers, id)).resolves.toMatchObject({ email: { S: VALID_INPUT.email } });
       client.destroy();
+    });
+
+    it('replays a create with an Idempotency-Key across two cold starts (Powertools idempotency bundled)', async () => {
+      const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: endpoint };
+      const event = customersEvent({
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'bundle-replay-1' },
+        body: JSON.stringify({ ...VALID_INPUT, email: 'bundle-replay@example.com' }),
+      });
+
+      const original = await invokeBundle(first.bundlePath, event, env);
+      const replay = await invokeBundle(first.bundlePath, event, env);
+
+      expect(original.result?.statusCode).toBe(201);
+      expect(replay.result).toEqual(original.result);
     });
 
     // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.
     it('answers 503 with Retry-After when DynamoDB refuses connections, and logs the cause', async () => {
-      const env = { ...FAKE_AWS_ENV, DB_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
+      const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: await closedPort() };
 
       const { result, logLines } = await invokeBundle(first.bundlePath, customersEvent(), env);
 

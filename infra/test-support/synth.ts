@@ -70,6 +70,9 @@ export function named(json: TerraformJson, type: string, name: string): { id: st
 export const refNamed = (json: TerraformJson, type: string, name: string, attribute: string): string =>
   `\${${type}.${named(json, type, name).id}.${attribute}}`;
 
+/** Terraform reference to an attribute of the resource of `type` with logical id `id`. */
+export const refById = (type: string, id: string, attribute: string): string => `\${${type}.${id}.${attribute}}`;
+
 /** Terraform reference to an attribute of the single resource (or data source) of `type`. */
 export function ref(json: TerraformJson, type: string, attribute: string, kind: 'resource' | 'data' = 'resource'): string {
   const prefix = kind === 'data' ? 'data.' : '';

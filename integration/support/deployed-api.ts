@@ -18,6 +18,7 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AwsClients, awsClients } from './aws-clients';
+import { describeDeployedIdempotency } from './deployed-idempotency';
 import { StackOutputs } from './stack';
 
 export interface DeployedApi {
@@ -148,6 +149,8 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     expect(Object.keys(JSON.parse(stage.accessLogSettings?.format ?? '{}'))).toContain('requestId');
     expect(stage.accessLogSettings?.format).not.toMatch(/\$context\.identity\.apiKey"|\$input|validationErrorString/);
   });
+
+  describeDeployedIdempotency(getApi);
 
   async function customersResourceId(): Promise<string> {
     const { items } = await clients.apiGateway.send(new GetResourcesCommand({ restApiId: api.outputs.api_id }));

@@ -11,6 +11,8 @@ export interface StackOutputs {
   api_key_parameter_name: string;
   db_name_parameter_name: string;
   table_name: string;
+  emails_table_name: string;
+  idempotency_table_name: string;
   kms_key_arn: string;
   function_name: string;
   usage_plan_id: string;

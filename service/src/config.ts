@@ -1,11 +1,23 @@
+import type { TableNames } from './repository';
+
 /** Everything the function reads from its environment, validated once at cold start. */
 export interface ServiceConfig {
-  tableName: string;
+  tables: TableNames;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const tableName = env.DB_NAME?.trim();
-  // Failing here makes a misconfigured deploy fail its first invocation loudly instead of writing nowhere.
-  if (!tableName) throw new Error('Missing required environment variable DB_NAME');
-  return { tableName };
+  return {
+    tables: {
+      customers: required(env, 'DB_NAME'),
+      emails: required(env, 'EMAILS_TABLE_NAME'),
+      idempotency: required(env, 'IDEMPOTENCY_TABLE_NAME'),
+    },
+  };
+}
+
+// Failing here makes a misconfigured deploy fail its first invocation loudly instead of writing nowhere.
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new Error(`Missing required environment variable ${name}`);
+  return value;
 }

@@ -36,6 +36,14 @@ export function validateCustomer(body: unknown): CustomerInput {
   throw new RequestRejected(400, result.error.issues.flatMap((issue) => toFieldErrors(issue, body)));
 }
 
+/**
+ * The form two emails are compared in for the one-customer-per-email rule: trimmed (validation already trims) and
+ * lowercased. The stored customer keeps the address as entered; only its claim uses this form.
+ */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 export function buildCustomer(input: CustomerInput, id: string, now: Date): Customer {
   return { id, ...input, createdAt: now.toISOString() };
 }

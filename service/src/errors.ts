@@ -1,3 +1,6 @@
+/** The request header that makes a create idempotent (request.ts reads it); errors about it name it so. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
 /** One broken rule, named so a client can fix its request without reading prose. */
 export interface FieldError {
   field: string;
@@ -26,6 +29,22 @@ export class RequestRejected extends Error {
   }
 }
 
+/** The email is already claimed by another customer (compared trimmed and lowercased). */
+export class EmailAlreadyRegistered extends Error {
+  constructor() {
+    super('email already registered');
+    this.name = 'EmailAlreadyRegistered';
+  }
+}
+
+/** The generated id is already taken: the write was cancelled, so a retry (with a fresh id) is safe. */
+export class CustomerIdCollision extends Error {
+  constructor() {
+    super('generated customer id already taken');
+    this.name = 'CustomerIdCollision';
+  }
+}
+
 /** What the client is told about a failure, plus the cause name that goes to the log. */
 export interface Failure {
   status: number;
@@ -45,7 +64,10 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
+  'TransactionConflictException',
 ]);
+// Reasons a cancelled transaction gives when it may succeed if tried again (the rest are bugs or bad input).
+const TRANSIENT_CANCELLATION_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -63,10 +85,26 @@ export function classifyFailure(error: unknown): Failure {
     return { status: error.status, message: error.message, errors: error.errors, headers: error.headers, cause: error.name };
   }
   const cause = causeName(error);
-  if (cause === 'ConditionalCheckFailedException') {
-    return { status: 409, message: 'Customer already exists', errors: [{ field: 'id', rule: 'unique' }], headers: {}, cause };
+  if (cause === 'EmailAlreadyRegistered') {
+    return { status: 409, message: 'Customer already exists', errors: [{ field: 'email', rule: 'unique' }], headers: {}, cause };
   }
-  if (UNAVAILABLE_ERROR_NAMES.has(cause) || NETWORK_ERROR_CODES.has(errorCode(error) ?? '')) {
+  // Powertools idempotency (idempotency.ts): the key's first request had another body, or is still running.
+  if (cause === 'IdempotencyValidationError') {
+    const errors = [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'same_body' }];
+    return { status: 422, message: 'Idempotency-Key was already used with a different request', errors, headers: {}, cause };
+  }
+  if (cause === 'IdempotencyAlreadyInProgressError') {
+    const errors = [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'in_progress' }];
+    const headers = { 'Retry-After': RETRY_AFTER_SECONDS };
+    return { status: 409, message: 'A request with this Idempotency-Key is still in progress', errors, headers, cause };
+  }
+  // Powertools wraps what its store's DynamoDB calls throw: classify that error, and log both names.
+  const wrapped: unknown = cause === 'IdempotencyPersistenceLayerError' ? Reflect.get(error as object, 'cause') : undefined;
+  if (wrapped !== undefined) {
+    const failure = classifyFailure(wrapped);
+    return { ...failure, cause: `${cause}: ${failure.cause}` };
+  }
+  if (UNAVAILABLE_ERROR_NAMES.has(cause) || NETWORK_ERROR_CODES.has(errorCode(error) ?? '') || transientlyCancelled(error)) {
     return {
       status: 503,
       message: 'Service temporarily unavailable, retry later',
@@ -75,7 +113,14 @@ export function classifyFailure(error: unknown): Failure {
       cause,
     };
   }
+  // Anything else, a CustomerIdCollision included (its transaction wrote nothing, so retrying is safe).
   return { status: 500, message: 'Internal server error', errors: [], headers: {}, cause };
+}
+
+function transientlyCancelled(error: unknown): boolean {
+  if (causeName(error) !== 'TransactionCanceledException') return false;
+  const reasons: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'CancellationReasons') : undefined;
+  return Array.isArray(reasons) && reasons.some((reason) => TRANSIENT_CANCELLATION_CODES.has(stringProperty(reason, 'Code') ?? ''));
 }
 
 // Duck-typed rather than `instanceof Error`: errors raised by Node internals may come from another realm.

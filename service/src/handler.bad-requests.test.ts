@@ -4,7 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createDynamoDbClient } from './clients';
 import { createHandler, type CustomersHandler } from './handler';
-import { countItems, createCustomersTable, startDynalite, useDynamoDbEndpoint, type LocalDynamoDb } from '../test-support/dynamodb';
+import type { TableNames } from './repository';
+import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
@@ -93,30 +94,25 @@ const BAD_REQUESTS: BadRequest[] = [
   ['POST /', 404, 'path', 'route', customersEvent({ path: '/' })],
 ];
 
-describe('handler rejects bad requests and writes nothing (dynalite)', () => {
-  let dynamo: LocalDynamoDb;
+describe('handler rejects bad requests and writes nothing (MiniStack DynamoDB)', () => {
   let client: DynamoDBClient;
-  let tableName: string;
+  let tables: TableNames;
   let handle: CustomersHandler;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    useDynamoDbEndpoint(dynamo.endpoint);
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
     client = createDynamoDbClient();
-    tableName = await createCustomersTable(client);
+    tables = await createTestTables(client);
     handle = createHandler({
       client,
-      tableName,
+      tables,
       logger: new Logger({ logLevel: 'SILENT' }),
       newId: randomUUID,
       now: () => new Date(),
     });
   });
 
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.stop();
-  });
+  afterAll(() => client.destroy());
 
   it('covers at least 40 distinct bad requests', () => {
     expect(new Set(BAD_REQUESTS.map(([description]) => description)).size).toBe(BAD_REQUESTS.length);
@@ -142,13 +138,16 @@ describe('handler rejects bad requests and writes nothing (dynalite)', () => {
   });
 
   it('wrote nothing for any rejected request', async () => {
-    await expect(countItems(client, tableName)).resolves.toBe(0);
+    await expect(countItems(client, tables.customers)).resolves.toBe(0);
+    await expect(countItems(client, tables.emails)).resolves.toBe(0);
+    await expect(countItems(client, tables.idempotency)).resolves.toBe(0);
   });
 
   it('counts a valid request in the same table, so the zero above is meaningful', async () => {
     const result = await handle(customersEvent());
 
     expect(result.statusCode).toBe(201);
-    await expect(countItems(client, tableName)).resolves.toBe(1);
+    await expect(countItems(client, tables.customers)).resolves.toBe(1);
+    await expect(countItems(client, tables.emails)).resolves.toBe(1);
   });
 });

@@ -3,17 +3,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClient, DYNAMODB_MAX_ATTEMPTS, type HttpTimeouts } from './clients';
 import { RETRY_AFTER_SECONDS } from './errors';
 import { createHandler } from './handler';
-import { startDynalite, useDynamoDbEndpoint } from '../test-support/dynamodb';
+import { testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { REQUEST_ID, customersEvent } from '../test-support/events';
 import { startFaultEndpoint, type FaultEndpoint } from '../test-support/fault-endpoint';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
 const UPSTREAM_MESSAGE = 'upstream detail for arn:aws:dynamodb:us-east-1:123456789012:table/DA_Serverless';
 
-async function postWithClient(client: DynamoDBClient, tableName = 'DA_Serverless') {
+const DEPLOYED_TABLES = { customers: 'DA_Serverless', emails: 'DA_Serverless_emails', idempotency: 'DA_Serverless_idempotency' };
+
+async function postWithClient(client: DynamoDBClient, tables = DEPLOYED_TABLES) {
   const handle = createHandler({
     client,
-    tableName,
+    tables,
     logger: new Logger({ logLevel: 'SILENT' }),
     newId: () => '00000000-0000-4000-8000-000000000001',
     now: () => new Date('2024-05-01T12:00:00.000Z'),
@@ -82,11 +84,10 @@ describe('DynamoDB failures map to safe responses', () => {
     expect(endpoint.requestCount()).toBe(DYNAMODB_MAX_ATTEMPTS);
   });
 
-  it('answers 500 without naming the table when the table does not exist (dynalite)', async () => {
-    const dynamo = await startDynalite();
-    useDynamoDbEndpoint(dynamo.endpoint);
+  it('answers 500 without naming the table when the table does not exist (MiniStack DynamoDB)', async () => {
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
 
-    const result = await postWithClient(createDynamoDbClient(), 'no-such-table').finally(() => dynamo.stop());
+    const result = await postWithClient(createDynamoDbClient(), { customers: 'no-such-table', emails: 'no-such-table-2', idempotency: 'no-such-table-3' });
 
     expect(result.statusCode).toBe(500);
     expectNoInternals(result, 'no-such-table', 'ResourceNotFound');

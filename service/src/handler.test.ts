@@ -2,37 +2,34 @@ import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClient } from './clients';
 import { createHandler, type CustomersHandler } from './handler';
-import { createCustomersTable, getItem, startDynalite, stringItem, useDynamoDbEndpoint, type LocalDynamoDb } from '../test-support/dynamodb';
+import type { TableNames } from './repository';
+import { countItems, createTestTables, getEmailClaim, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
 
-describe('POST /customers against dynalite', () => {
-  let dynamo: LocalDynamoDb;
+describe('POST /customers against MiniStack DynamoDB', () => {
   let client: DynamoDBClient;
-  let tableName: string;
+  let tables: TableNames;
   let nextId: string;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    useDynamoDbEndpoint(dynamo.endpoint);
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
     client = createDynamoDbClient();
-    tableName = await createCustomersTable(client);
   });
 
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.stop();
-  });
+  afterAll(() => client.destroy());
 
   const silentLogger = new Logger({ logLevel: 'SILENT' });
   let idCounter = 0;
   const handlerWith = (logger = silentLogger): CustomersHandler =>
-    createHandler({ client, tableName, logger, newId: () => nextId, now: () => FIXED_NOW });
+    createHandler({ client, tables, logger, newId: () => nextId, now: () => FIXED_NOW });
 
-  beforeEach(() => {
+  // Fresh tables per test: most tests post the same email, which may only be registered once.
+  beforeEach(async () => {
     nextId = `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`;
+    tables = await createTestTables(client);
   });
 
   it('creates the customer and returns it with 201 and a Location header', async () => {
@@ -48,28 +45,26 @@ describe('POST /customers against dynalite', () => {
   it('stores exactly id, firstname, lastname, email and createdAt as strings', async () => {
     await handlerWith()(jsonEvent(VALID_INPUT));
 
-    const stored = await getItem(client, tableName, nextId);
+    const stored = await getItem(client, tables.customers, nextId);
 
     expect(stored).toEqual(stringItem({ id: nextId, ...VALID_INPUT, createdAt: FIXED_NOW.toISOString() }));
   });
 
-  it('returns 409 and keeps the existing item when the id is already taken', async () => {
+  it('answers a retry-safe 500 and keeps the existing item when the generated id is already taken', async () => {
     // Prepare
     const existing = stringItem({ id: nextId, firstname: 'Grace', lastname: 'Hopper', email: 'grace@example.com', createdAt: '2020-01-01T00:00:00.000Z' });
-    await client.send(new PutItemCommand({ TableName: tableName, Item: existing }));
+    await client.send(new PutItemCommand({ TableName: tables.customers, Item: existing }));
 
     // Act
     const result = await handlerWith()(jsonEvent(VALID_INPUT));
 
-    // Assess
-    expect(result.statusCode).toBe(409);
-    expect(parseErrorBody(result)).toEqual({
-      message: 'Customer already exists',
-      errors: [{ field: 'id', rule: 'unique' }],
-      requestId: REQUEST_ID,
-    });
-    expectNoInternals(result, 'conditional request failed');
-    await expect(getItem(client, tableName, nextId)).resolves.toEqual(existing);
+    // Assess: the transaction was cancelled as a whole, so neither the customer nor its email claim was written.
+    expect(result.statusCode).toBe(500);
+    expect(parseErrorBody(result)).toEqual({ message: 'Internal server error', errors: [], requestId: REQUEST_ID });
+    expectNoInternals(result, 'conditional request failed', 'already taken');
+    await expect(getItem(client, tables.customers, nextId)).resolves.toEqual(existing);
+    await expect(getEmailClaim(client, tables, VALID_INPUT.email)).resolves.toBeUndefined();
+    await expect(countItems(client, tables.emails)).resolves.toBe(0);
   });
 
   describe('accepts unusual but valid input and stores it verbatim', () => {
@@ -88,7 +83,7 @@ describe('POST /customers against dynalite', () => {
       const result = await handlerWith()(jsonEvent(input));
 
       expect(result.statusCode).toBe(201);
-      await expect(getItem(client, tableName, nextId)).resolves.toEqual(
+      await expect(getItem(client, tables.customers, nextId)).resolves.toEqual(
         stringItem({ id: nextId, ...input, createdAt: FIXED_NOW.toISOString() }),
       );
     });
@@ -98,7 +93,7 @@ describe('POST /customers against dynalite', () => {
     it('trims surrounding whitespace from every field before storing', async () => {
       await handlerWith()(jsonEvent({ firstname: '  Ada\t', lastname: '\nLovelace ', email: ' ada@example.com ' }));
 
-      await expect(getItem(client, tableName, nextId)).resolves.toMatchObject(stringItem(VALID_INPUT));
+      await expect(getItem(client, tables.customers, nextId)).resolves.toMatchObject(stringItem(VALID_INPUT));
     });
 
     it.each([
@@ -112,7 +107,7 @@ describe('POST /customers against dynalite', () => {
       const result = await handlerWith()(event);
 
       expect(result.statusCode).toBe(201);
-      await expect(getItem(client, tableName, nextId)).resolves.toBeDefined();
+      await expect(getItem(client, tables.customers, nextId)).resolves.toBeDefined();
     });
   });
 
@@ -154,11 +149,11 @@ describe('POST /customers against dynalite', () => {
     });
 
     it('logs the cause name of a conflict without the customer data', async () => {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: stringItem({ id: nextId }) }));
+      await client.send(new PutItemCommand({ TableName: tables.emails, Item: stringItem({ email: VALID_INPUT.email, customerId: 'someone-else' }) }));
 
       await handlerWith(new Logger({ serviceName: 'customers-api' }))(jsonEvent(VALID_INPUT));
 
-      expect(JSON.parse(written)).toMatchObject({ status: 409, cause: 'ConditionalCheckFailedException' });
+      expect(JSON.parse(written)).toMatchObject({ status: 409, cause: 'EmailAlreadyRegistered', errors: [{ field: 'email', rule: 'unique' }] });
       expect(written).not.toContain(VALID_INPUT.email);
     });
 

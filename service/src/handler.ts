@@ -2,8 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { buildCustomer, validateCustomer } from './customer';
 import { classifyFailure, errorCode, type Failure } from './errors';
-import { putCustomer } from './repository';
-import { readJsonObject } from './request';
+import { makeIdempotentCreate } from './idempotency';
+import { putCustomer, type TableNames } from './repository';
+import { readIdempotencyKey, readJsonObject } from './request';
 import { created, failed } from './responses';
 
 /** The two log levels the handler uses; Powertools' Logger satisfies it. */
@@ -14,7 +15,7 @@ export interface FailureLogger {
 
 export interface HandlerDependencies {
   client: DynamoDBClient;
-  tableName: string;
+  tables: TableNames;
   logger: FailureLogger;
   newId: () => string;
   now: () => Date;
@@ -22,12 +23,23 @@ export interface HandlerDependencies {
 
 export type CustomersHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
-export function createHandler({ client, tableName, logger, newId, now }: HandlerDependencies): CustomersHandler {
+export function createHandler({ client, tables, logger, newId, now }: HandlerDependencies): CustomersHandler {
+  const create = makeIdempotentCreate(
+    async (input) => {
+      const customer = buildCustomer(input, newId(), now());
+      await putCustomer(client, tables, customer);
+      return customer;
+    },
+    client,
+    tables.idempotency,
+  );
   return async (event, context) => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
     try {
-      const customer = buildCustomer(validateCustomer(readJsonObject(event)), newId(), now());
-      await putCustomer(client, tableName, customer);
+      const body = readJsonObject(event);
+      const idempotencyKey = readIdempotencyKey(event);
+      // Rejected requests never reach the idempotency store: only a valid request can claim a key.
+      const customer = await create({ idempotencyKey, input: validateCustomer(body) }, context);
       return created(customer);
     } catch (error) {
       const failure = classifyFailure(error);

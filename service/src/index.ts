@@ -9,7 +9,7 @@ const config = loadConfig();
 
 export const handler = createHandler({
   client: createDynamoDbClient(),
-  tableName: config.tableName,
+  tables: config.tables,
   // Service name and level come from POWERTOOLS_SERVICE_NAME and LOG_LEVEL, set by the deployment.
   logger: new Logger(),
   newId: randomUUID,

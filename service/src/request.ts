@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { RequestRejected } from './errors';
+import { IDEMPOTENCY_KEY_HEADER, RequestRejected } from './errors';
 
 export const CUSTOMERS_PATH = '/customers';
 export const MAX_BODY_BYTES = 10 * 1024;
+// Long enough for a UUID or a ULID with a prefix; no characters that need escaping in logs or URLs.
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 // application/json or any application/*+json, optionally with charset=utf-8 (JSON text is UTF-8 by RFC 8259).
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -24,6 +26,17 @@ export function readJsonObject(event: APIGatewayProxyEvent): object {
     throw new RequestRejected(400, [{ field: 'body', rule: 'json_object' }]);
   }
   return parsed;
+}
+
+/** The optional Idempotency-Key header (name case-insensitive): 1-64 of A-Z a-z 0-9 _ -, sent once. */
+export function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
+  const name = IDEMPOTENCY_KEY_HEADER.toLowerCase();
+  const values = Object.entries(event.multiValueHeaders ?? {}).flatMap(([key, list]) => (key.toLowerCase() === name ? list ?? [] : []));
+  if (values.length > 1) throw new RequestRejected(400, [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'single_value' }]);
+  const key = header(event, name);
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw new RequestRejected(400, [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'format' }]);
+  return key;
 }
 
 function decodeBody({ body, isBase64Encoded }: APIGatewayProxyEvent): string {

@@ -13,8 +13,10 @@ function json(statusCode: number, body: unknown, headers: Record<string, string>
   return { statusCode, headers: { ...COMMON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-export function created(customer: Customer): APIGatewayProxyResult {
-  return json(201, customer, { Location: `/customers/${customer.id}` });
+// Fields in a fixed order, so a replayed customer (read back from the idempotency store, whose maps DynamoDB does
+// not keep in order) serializes to the same bytes as the first response.
+export function created({ id, firstname, lastname, email, createdAt }: Customer): APIGatewayProxyResult {
+  return json(201, { id, firstname, lastname, email, createdAt }, { Location: `/customers/${id}` });
 }
 
 export function failed({ status, message, errors, headers }: Failure, requestId: string): APIGatewayProxyResult {

@@ -1,27 +1,21 @@
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import {
   CreateTableCommand,
   GetItemCommand,
   ScanCommand,
+  UpdateTimeToLiveCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from '../src/idempotency';
+import type { TableNames } from '../src/repository';
+import { TEST_DYNAMODB_ENDPOINT_VAR } from './ministack';
 
-export interface LocalDynamoDb {
-  endpoint: string;
-  stop: () => Promise<void>;
-}
-
-/** A real DynamoDB-protocol server (in-memory dynalite) on a free loopback port. */
-export async function startDynalite(): Promise<LocalDynamoDb> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+/** The run's real DynamoDB-protocol server: MiniStack on loopback, started by jest's globalSetup. */
+export function testDynamoDbEndpoint(): string {
+  const endpoint = process.env[TEST_DYNAMODB_ENDPOINT_VAR];
+  if (!endpoint) throw new Error(`${TEST_DYNAMODB_ENDPOINT_VAR} is unset: run the service tests through jest's service project`);
+  return endpoint;
 }
 
 /** Points every SDK client created afterwards at `endpoint`, the way an emulator deployment does. */
@@ -34,26 +28,41 @@ export function useDynamoDbEndpoint(endpoint: string): void {
   });
 }
 
-let tableCounter = 0;
+/** Creates fresh customers, email-claims and idempotency tables (same key schemas and TTL as the deployed ones). */
+export async function createTestTables(client: DynamoDBClient): Promise<TableNames> {
+  // Test files share one server (and a worker runs several files), so names must be unique per call.
+  const suffix = randomUUID();
+  const tables = { customers: `customers-test-${suffix}`, emails: `emails-test-${suffix}`, idempotency: `idempotency-test-${suffix}` };
+  await createTable(client, tables.customers, 'id');
+  await createTable(client, tables.emails, 'email');
+  await createTable(client, tables.idempotency, 'id');
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tables.idempotency,
+      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_EXPIRY_ATTRIBUTE, Enabled: true },
+    }),
+  );
+  return tables;
+}
 
-/** Creates a fresh customers table (same key schema as the deployed one) and returns its name. */
-export async function createCustomersTable(client: DynamoDBClient): Promise<string> {
-  const tableName = `customers-test-${process.pid}-${++tableCounter}`;
+async function createTable(client: DynamoDBClient, tableName: string, hashKey: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  return tableName;
 }
 
-export async function getItem(client: DynamoDBClient, tableName: string, id: string) {
-  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+export async function getItem(client: DynamoDBClient, tableName: string, id: string, keyName = 'id') {
+  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { [keyName]: { S: id } }, ConsistentRead: true }));
   return Item;
 }
+
+export const getEmailClaim = (client: DynamoDBClient, tables: TableNames, email: string) =>
+  getItem(client, tables.emails, email, 'email');
 
 export async function countItems(client: DynamoDBClient, tableName: string): Promise<number> {
   const { Count } = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }));

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 export const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef';
 
@@ -41,3 +41,19 @@ export const jsonEvent = (body: unknown, overrides: Partial<APIGatewayProxyEvent
 
 export const base64Event = (text: string | Buffer, overrides: Partial<APIGatewayProxyEvent> = {}) =>
   customersEvent({ body: Buffer.from(text).toString('base64'), isBase64Encoded: true, ...overrides });
+
+/** The Lambda context the runtime passes: Powertools idempotency reads the remaining time from it. */
+export const LAMBDA_CONTEXT: Context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'customers-api-local-create-customer',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:customers-api-local-create-customer',
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+  logGroupName: '/aws/lambda/customers-api-local-create-customer',
+  logStreamName: '2024/05/01/[$LATEST]0123456789abcdef',
+  getRemainingTimeInMillis: () => 15_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};

@@ -11,13 +11,15 @@ export interface ErrorFault {
   status: number;
   errorType: string;
   message: string;
+  /** More members of the error body, such as a TransactionCanceledException's CancellationReasons. */
+  fields?: Record<string, unknown>;
 }
 
 export type Fault = ErrorFault | 'never-respond';
 
 /**
  * An HTTP endpoint that answers every DynamoDB call with one fault, in DynamoDB's JSON error format, so the
- * real SDK parses, classifies and retries it. For faults dynalite cannot produce (throttling, 5xx, hangs).
+ * real SDK parses, classifies and retries it. For faults a healthy DynamoDB does not produce (throttling, 5xx, hangs).
  */
 export async function startFaultEndpoint(fault: Fault): Promise<FaultEndpoint> {
   let requests = 0;
@@ -26,7 +28,7 @@ export async function startFaultEndpoint(fault: Fault): Promise<FaultEndpoint> {
     request.resume();
     if (fault === 'never-respond') return;
     response.writeHead(fault.status, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'fault-request' });
-    response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.errorType}`, message: fault.message }));
+    response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.errorType}`, message: fault.message, ...fault.fields }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,98 @@
+// The tables beside DA_Serverless (see api-stack.test.ts for it): how each is keyed, encrypted and protected, and
+// exactly what the function may do with it.
+import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+import { PolicyStatement } from './policy-document';
+import { named, only, ref, refById, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
+
+setupJest();
+
+interface TableCase {
+  suffix: string;
+  variable: string;
+  hashKey: string;
+  actions: string[];
+  ttlAttribute?: string;
+}
+
+const TABLES: TableCase[] = [
+  { suffix: '_emails', variable: 'EMAILS_TABLE_NAME', hashKey: 'email', actions: ['dynamodb:PutItem'] },
+  {
+    suffix: '_idempotency',
+    variable: 'IDEMPOTENCY_TABLE_NAME',
+    hashKey: 'id',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    // service/src/idempotency.ts stores the expiry there (IDEMPOTENCY_EXPIRY_ATTRIBUTE).
+    ttlAttribute: 'expiration',
+  },
+];
+
+const asList = (value: readonly string[] | string | undefined): readonly string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : value;
+
+describe.each([
+  ['local', { DEPLOY_ENV: 'local', EMULATOR_ENDPOINT: 'http://127.0.0.1:4599' }],
+  ['aws', { DEPLOY_ENV: 'aws', AWS_REGION: 'eu-west-3' }],
+])('tables of the %s profile', (env, settings) => {
+  let s: Synthesized;
+  let json: TerraformJson;
+  let statements: PolicyStatement[];
+  beforeAll(() => {
+    s = synthProfile(settings);
+    json = s.apiJson;
+    statements = JSON.parse(named(json, 'aws_iam_role_policy', 'least-privilege').config.policy as string).Statement;
+  });
+  const dbName = () => ref(json, 'aws_ssm_parameter', 'insecure_value', 'data');
+
+  it('has DA_Serverless plus one table per case below, and nothing else', () => {
+    const names = Object.values(json.resource.aws_dynamodb_table).map((table) => table.name);
+    expect(names.sort()).toEqual([dbName(), ...TABLES.map(({ suffix }) => `${dbName()}${suffix}`)].sort());
+  });
+
+  describe.each(TABLES)('DA_Serverless$suffix', ({ suffix, variable, hashKey, actions, ttlAttribute }) => {
+    const table = () => named(json, 'aws_dynamodb_table', `${dbName()}${suffix}`);
+    const tableRef = (attribute: string) => refById('aws_dynamodb_table', table().id, attribute);
+
+    it(`is named after the db-name parameter, keyed by ${hashKey} (S) only, on demand, with PITR`, () => {
+      expect(table().config).toMatchObject({
+        hash_key: hashKey,
+        attribute: [{ name: hashKey, type: 'S' }],
+        billing_mode: 'PAY_PER_REQUEST',
+        point_in_time_recovery: { enabled: true },
+      });
+      expect(table().config).not.toHaveProperty('range_key');
+    });
+
+    it(ttlAttribute ? `expires items by TTL on ${ttlAttribute}` : 'keeps items (no TTL)', () => {
+      if (ttlAttribute) expect(table().config.ttl).toEqual({ attribute_name: ttlAttribute, enabled: true });
+      else expect(table().config).not.toHaveProperty('ttl');
+    });
+
+    it('is encrypted with the same customer managed key as DA_Serverless', () => {
+      expect(table().config.server_side_encryption).toEqual({ enabled: true, kms_key_arn: ref(json, 'aws_kms_key', 'arn') });
+    });
+
+    it('is protected from deletion only on real AWS', () => {
+      expect(table().config.deletion_protection_enabled).toBe(env === 'aws');
+    });
+
+    it(`reaches the function as ${variable}`, () => {
+      const variables = (only(json, 'aws_lambda_function').config.environment as { variables: Record<string, string> }).variables;
+      expect(variables[variable]).toBe(`${dbName()}${suffix}`);
+    });
+
+    it(`may be used for ${actions.join(', ')} only`, () => {
+      const granted = statements.filter((st) => asList(st.Resource).includes(tableRef('arn'))).flatMap((st) => asList(st.Action));
+      expect([...granted].sort()).toEqual([...actions].sort());
+    });
+
+    it('is exported as an output', () => {
+      expect(json.output[`${suffix.slice(1)}_table_name`]).toEqual({ value: tableRef('name') });
+    });
+  });
+
+  it('grants the key to the role once, through DynamoDB, however many tables share it', () => {
+    const keyStatements = statements.filter((st) => asList(st.Resource).includes(ref(json, 'aws_kms_key', 'arn')));
+    expect(keyStatements).toHaveLength(1);
+    expect(keyStatements[0].Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
+  });
+});

@@ -1,0 +1,114 @@
+// End-to-end assertions for the Idempotency-Key header and the one-customer-per-email rule on a deployed stack.
+// Called from describeDeployedApi, so every suite that deploys (host MiniStack, testcontainers) runs them.
+// Emails here are not the seed customer's (ada@example.com), so no other assertion meets the duplicate rule.
+import { randomUUID } from 'node:crypto';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { AwsClients, awsClients } from './aws-clients';
+import type { DeployedApi } from './deployed-api';
+
+const grace = { firstname: 'Grace', lastname: 'Hopper', email: 'grace.hopper@example.com' };
+const katherine = { firstname: 'Katherine', lastname: 'Johnson', email: 'katherine.johnson@example.com' };
+const mary = { firstname: 'Mary', lastname: 'Jackson', email: 'mary.jackson@example.com' };
+
+interface ErrorBody {
+  errors: { field: string; rule: string }[];
+}
+
+export function describeDeployedIdempotency(getApi: () => DeployedApi): void {
+  describe('Idempotency-Key and one customer per email', () => {
+    let api: DeployedApi;
+    let clients: AwsClients;
+    let apiKey: string;
+
+    beforeAll(async () => {
+      api = getApi();
+      clients = awsClients(api.endpoint);
+      const { Parameter } = await clients.ssm.send(
+        new GetParameterCommand({ Name: api.outputs.api_key_parameter_name, WithDecryption: true }),
+      );
+      apiKey = Parameter?.Value ?? '';
+    });
+
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(api.outputs.api_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...headers },
+        body: JSON.stringify(body),
+      });
+    const count = async (table: string) =>
+      (await clients.dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
+    const counts = async () => ({
+      customers: await count(api.outputs.table_name),
+      emails: await count(api.outputs.emails_table_name),
+      records: await count(api.outputs.idempotency_table_name),
+    });
+
+    it('replays the first 201 for the same Idempotency-Key and body: same id, same Location, one customer', async () => {
+      const key = randomUUID();
+      const before = await counts();
+
+      const first = await post(grace, { 'Idempotency-Key': key });
+      const replay = await post(grace, { 'idempotency-key': key });
+
+      expect([first.status, replay.status]).toEqual([201, 201]);
+      expect(replay.headers.get('location')).toBe(first.headers.get('location'));
+      expect(await replay.text()).toBe(await first.text());
+      expect(await counts()).toEqual({ customers: before.customers + 1, emails: before.emails + 1, records: before.records + 1 });
+    });
+
+    it('answers 422 naming Idempotency-Key when the key comes back with another body, and writes nothing', async () => {
+      const key = randomUUID();
+      expect((await post(katherine, { 'Idempotency-Key': key })).status).toBe(201);
+      const before = await counts();
+
+      const response = await post(mary, { 'Idempotency-Key': key });
+
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as ErrorBody).errors).toEqual([{ field: 'Idempotency-Key', rule: 'same_body' }]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('answers 400 naming Idempotency-Key for a malformed key, and writes nothing', async () => {
+      const before = await counts();
+
+      const response = await post(mary, { 'Idempotency-Key': 'not a valid key!' });
+
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).errors).toEqual([{ field: 'Idempotency-Key', rule: 'format' }]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('answers 409 naming email for a registered email in other case and spacing, and writes nothing', async () => {
+      const before = await counts();
+
+      const response = await post({ ...mary, email: ` ${grace.email.toUpperCase()} ` });
+
+      expect(response.status).toBe(409);
+      expect(((await response.json()) as ErrorBody).errors).toEqual([{ field: 'email', rule: 'unique' }]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('encrypts the claims and idempotency tables with the stack\'s key; idempotency records expire by TTL', async () => {
+      for (const TableName of [api.outputs.emails_table_name, api.outputs.idempotency_table_name]) {
+        const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName }));
+        expect(Table?.SSEDescription).toMatchObject({ Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: api.outputs.kms_key_arn });
+      }
+      const { TimeToLiveDescription } = await clients.dynamodb.send(
+        new DescribeTimeToLiveCommand({ TableName: api.outputs.idempotency_table_name }),
+      );
+      expect(TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiration' });
+    });
+
+    it('gives the Lambda both table names', async () => {
+      const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: api.outputs.function_name }));
+      expect(config.Environment?.Variables).toMatchObject({
+        EMAILS_TABLE_NAME: api.outputs.emails_table_name,
+        IDEMPOTENCY_TABLE_NAME: api.outputs.idempotency_table_name,
+      });
+      expect(api.outputs.emails_table_name).toBe('DA_Serverless_emails');
+      expect(api.outputs.idempotency_table_name).toBe('DA_Serverless_idempotency');
+    });
+  });
+}
