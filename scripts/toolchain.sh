@@ -34,6 +34,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
 
 # Stamp content: the hash of the files that pin a part, so editing a pin invalidates the cache.
+# A part's key covers its own pins only (never all of versions.env), so pinning a new tool rebuilds nothing else.
 pin_hash() { cat "$@" | sha256sum | cut -d' ' -f1; }
 # Stamps live outside the provider mirror: tofu hashes every file in a mirror package directory.
 stamp_of() { echo "$CACHE/stamps/${1//[ \/]/-}"; }
@@ -154,7 +155,7 @@ part_tofu() { ensure "$TF_BIN" "$(pin_hash "$PINS/tofu/go.mod" "$PINS/tofu/go.su
 part_provider() {
   [[ -x $TF_BIN ]] || part_tofu # the install check runs tofu init
   ensure "$PROVIDER_BIN" \
-    "$(pin_hash "$PINS/provider-aws/go.mod" "$PINS/provider-aws/go.sum" "$PINS/versions.env")" \
+    "$(pin_hash "$PINS/provider-aws/go.mod" "$PINS/provider-aws/go.sum" <(echo "$AWS_PROVIDER_VERSION"))" \
     "hashicorp/aws $AWS_PROVIDER_VERSION" install_provider
 }
 part_ministack() {
@@ -162,7 +163,7 @@ part_ministack() {
     "ministack $MINISTACK_VERSION" install_ministack
 }
 part_checkov() {
-  ensure "$CHECKOV_BIN" "$(pin_hash "$PINS/checkov/requirements.txt" "$PINS/versions.env")" \
+  ensure "$CHECKOV_BIN" "$(pin_hash "$PINS/checkov/requirements.txt" <(echo "$CHECKOV_VERSION"))" \
     "checkov $CHECKOV_VERSION" install_checkov
 }
 
