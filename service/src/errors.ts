@@ -113,7 +113,11 @@ export function classifyFailure(error: unknown): Failure {
       cause,
     };
   }
-  // Anything else, a CustomerIdCollision included (its transaction wrote nothing, so retrying is safe).
+  // Anything else is ours to fix, so a generic 500 without Retry-After: a CustomerIdCollision (its transaction wrote
+  // nothing), and an unusable table key. For a key whose grant or policy no longer lets DynamoDB use it, DynamoDB
+  // answers HTTP 400 AccessDeniedException ("KMS key access denied error: ..."), and it reports a disabled key's KMS
+  // DisabledException inside a ValidationException. The SDK does not retry these and they last until an operator
+  // restores the key, so a Retry-After would only invite clients to hammer. The log line keeps the KMS message.
   return { status: 500, message: 'Internal server error', errors: [], headers: {}, cause };
 }
 

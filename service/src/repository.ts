@@ -34,6 +34,9 @@ export async function putCustomer(client: DynamoDBClient, tables: TableNames, cu
     },
   ];
   try {
+    // The SDK gives each send a fresh ClientRequestToken and reuses it on its retries, so DynamoDB answers a retry
+    // of a transaction that landed (its response lost) with success, not two failed conditions and a false 409.
+    // Not our customer id: tokens are account-wide and tests reuse fixed ids. handler.faults.test.ts proves it.
     await client.send(new TransactWriteItemsCommand({ TransactItems: puts.map((Put) => ({ Put })) }));
   } catch (error) {
     throw uniqueConstraintViolation(error) ?? error;
