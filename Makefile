@@ -107,5 +107,11 @@ _e2e: _build toolchain
 integration-test: _build ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (needs Docker)
 	npx jest --selectProjects integration --runInBand
 
+bench: ## load benchmark (a script, not in CI): BENCH_N creates (1000), BENCH_CONCURRENCY at a time (50) on the deployed API (make deploy first) and the in-process handler; cold start, bundle size
+	$(RUN) _bench
+_bench: _build
+	scripts/toolchain.sh ministack
+	npx tsx scripts/bench.ts
+
 emulator-image: ## build the MiniStack image locally without any registry (air-gapped path)
 	scripts/emulator-image.sh

@@ -18,6 +18,7 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { AwsClients, awsClients } from './aws-clients';
+import { describeDeployedCorpus } from './deployed-corpus';
 import { describeDeployedIdempotency } from './deployed-idempotency';
 import { StackOutputs } from './stack';
 
@@ -151,6 +152,8 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
   });
 
   describeDeployedIdempotency(getApi);
+
+  describeDeployedCorpus(() => ({ api, clients, apiKey }));
 
   async function customersResourceId(): Promise<string> {
     const { items } = await clients.apiGateway.send(new GetResourcesCommand({ restApiId: api.outputs.api_id }));
