@@ -45,6 +45,13 @@ case "$action" in
     node -e 'const o = require("./'"$outputs"'"); console.log(`POST ${o.api_url}\napi key: SSM ${o.api_key_parameter_name} (SecureString)`)'
     ;;
   down)
+    # api's destroy refreshes its data source first, which fails when the parameter is gone (an emulator restarted
+    # without persistence, or a hand-deleted parameter); put it back so the destroy can run, then remove it last.
+    if [ -d "$stacks/params" ] && ! npx tsx scripts/read-parameter.ts "$db_name_parameter" >/dev/null 2>&1; then
+      echo "SSM $db_name_parameter is missing (emulator restarted?): re-applying params so api can be destroyed"
+      step init-params params init
+      step apply-params params apply -auto-approve
+    fi
     for stack in api params; do
       [ -d "$stacks/$stack" ] || continue
       step "init-$stack" "$stack" init
