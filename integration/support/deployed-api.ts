@@ -40,6 +40,13 @@ async function countItems(clients: AwsClients, table: string): Promise<number> {
   return Count ?? 0;
 }
 
+/** What the shared assertion groups need: the deployed stack, clients for its emulator or account, the API key. */
+export interface DeployedContext {
+  api: DeployedApi;
+  clients: AwsClients;
+  apiKey: string;
+}
+
 export function describeDeployedApi(getApi: () => DeployedApi): void {
   let api: DeployedApi;
   let clients: AwsClients;
@@ -151,7 +158,7 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     expect(stage.accessLogSettings?.format).not.toMatch(/\$context\.identity\.apiKey"|\$input|validationErrorString/);
   });
 
-  describeDeployedIdempotency(getApi);
+  describeDeployedIdempotency(() => ({ api, clients, apiKey }));
 
   describeDeployedCorpus(() => ({ api, clients, apiKey }));
 

@@ -5,14 +5,8 @@ import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { hostileCorpus, tallyCorpus, type CorpusEntry } from '../../service/test-support/hostile-corpus';
 import type { AwsClients } from './aws-clients';
-import type { DeployedApi } from './deployed-api';
+import type { DeployedApi, DeployedContext } from './deployed-api';
 import { fetchRespectingThrottle } from './throttled-fetch';
-
-export interface DeployedContext {
-  api: DeployedApi;
-  clients: AwsClients;
-  apiKey: string;
-}
 
 interface Outcome {
   entry: CorpusEntry;

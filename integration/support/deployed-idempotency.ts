@@ -4,9 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { AwsClients, awsClients } from './aws-clients';
-import type { DeployedApi } from './deployed-api';
+import type { AwsClients } from './aws-clients';
+import type { DeployedApi, DeployedContext } from './deployed-api';
 
 const grace = { firstname: 'Grace', lastname: 'Hopper', email: 'grace.hopper@example.com' };
 const katherine = { firstname: 'Katherine', lastname: 'Johnson', email: 'katherine.johnson@example.com' };
@@ -16,19 +15,14 @@ interface ErrorBody {
   errors: { field: string; rule: string }[];
 }
 
-export function describeDeployedIdempotency(getApi: () => DeployedApi): void {
+export function describeDeployedIdempotency(context: () => DeployedContext): void {
   describe('Idempotency-Key and one customer per email', () => {
     let api: DeployedApi;
     let clients: AwsClients;
     let apiKey: string;
 
-    beforeAll(async () => {
-      api = getApi();
-      clients = awsClients(api.endpoint);
-      const { Parameter } = await clients.ssm.send(
-        new GetParameterCommand({ Name: api.outputs.api_key_parameter_name, WithDecryption: true }),
-      );
-      apiKey = Parameter?.Value ?? '';
+    beforeAll(() => {
+      ({ api, clients, apiKey } = context());
     });
 
     const post = (body: unknown, headers: Record<string, string> = {}) =>
