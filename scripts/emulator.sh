@@ -2,7 +2,7 @@
 # Runs MiniStack (the pinned one from scripts/toolchain.sh) in the background on loopback.
 #   scripts/emulator.sh start|stop|status
 # Port: EMULATOR_PORT (default 4566). Pid and log: .state/emulator/ministack-<port>.{pid,log}.
-# Lambdas run as host `node` subprocesses (LAMBDA_EXECUTOR=local), so no Docker is needed.
+# Lambdas run as `node` subprocesses (LAMBDA_EXECUTOR=local) on the toolchain's Node 22, so no Docker is needed.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,12 +43,14 @@ start() {
     return
   fi
   "$ROOT/scripts/toolchain.sh" ministack
+  "$ROOT/scripts/toolchain.sh" node
   eval "$("$ROOT/scripts/toolchain.sh" env)"
   PYTHON=$(dirname "$MINISTACK_BIN")/python
   mkdir -p "$STATE"
   local began=$SECONDS
   # setsid: own process group, so stop can also end the node workers it spawns for Lambdas.
-  GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
+  # The Lambda workers run on the toolchain's Node 22, the major of the nodejs22.x runtime the stack declares.
+  PATH=$NODE_BIN_DIR:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
     setsid "$MINISTACK_BIN" >"$LOGFILE" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$PIDFILE"

