@@ -28,7 +28,7 @@ export async function buildLambda(outDir: string): Promise<LambdaArtifact> {
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     // ESM builds of the AWS SDK tree-shake far better than its CJS ones (the setup AWS documents for esbuild).
     mainFields: ['module', 'main'],
