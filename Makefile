@@ -35,9 +35,9 @@ endif
 COMPOSE_RUN_TOOLS = docker compose run --rm tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test build synth toolchain emulator-up emulator-down deploy outputs clean e2e \
+.PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs clean e2e \
 	integration-test emulator-image scan bench
-.PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _scan _bench
+.PHONY: _deps _check _test _unit _build _synth _deploy _outputs _clean _e2e _scan _bench
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -59,12 +59,17 @@ _check: _deps
 	npx tsc --noEmit -p tsconfig.json
 	npx eslint .
 
-test: ## the fast suite: typecheck, lint, service unit + DynamoDB (MiniStack on loopback) tests, synth assertions
+test: ## the fast suite: typecheck, lint, unit + property tests, DynamoDB (MiniStack on loopback) tests, synth assertions
 	$(RUN) _test
 # The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, ~30 s once).
 _test: _check
 	scripts/toolchain.sh ministack
-	npx jest --selectProjects service infra
+	npx jest --selectProjects unit service infra
+
+unit: ## the pure tests alone, in seconds: validation core + property tests, helpers, README check, synth assertions
+	$(RUN) _unit
+_unit: _deps
+	npx jest --selectProjects unit infra
 
 build: ## bundle the Lambda into dist/lambda.zip (deterministic)
 	$(RUN) _build
