@@ -34,5 +34,7 @@ module.exports = {
     project('infra', ['<rootDir>/infra/**/*.test.ts']),
     project('e2e', ['<rootDir>/integration/e2e.test.ts']),
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
+    // The compose path end to end (make through the tools container) and the LocalStack wiring: needs Docker Compose.
+    project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
   ],
 };

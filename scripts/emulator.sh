@@ -51,8 +51,9 @@ start() {
     return
   fi
   "$ROOT/scripts/toolchain.sh" ministack
-  "$ROOT/scripts/toolchain.sh" node
   eval "$("$ROOT/scripts/toolchain.sh" env)"
+  local node_bin
+  node_bin=$("$ROOT/scripts/toolchain.sh" node-bin)
   PYTHON=$(dirname "$MINISTACK_BIN")/python
   mkdir -p "$STATE"
   local began=$SECONDS launch=("$MINISTACK_BIN")
@@ -64,8 +65,9 @@ start() {
     launch=(bash -c "$WATCHDOG" "$MINISTACK_BIN" "$WATCH_PID")
   fi
   # setsid: own process group, so stop can also end the node workers it spawns for Lambdas (and the watchdog).
-  # The Lambda workers run on the toolchain's Node 22, the major of the nodejs22.x runtime the stack declares.
-  PATH=$NODE_BIN_DIR:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
+  # The Lambda workers run on Node >= 22.19 (the toolchain's when the host's is older): the major of the stack's
+  # nodejs22.x runtime.
+  PATH=$node_bin:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
     setsid "${launch[@]}" >"$LOGFILE" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$PIDFILE"
