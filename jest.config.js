@@ -1,6 +1,8 @@
-// One jest config, five projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
+// One jest config, six projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
 // runs the pure ones alone (unit, infra: no emulator, seconds); e2e and integration deploy for real and are run by
-// their own make targets.
+// their own make targets (compose too: it needs Docker Compose).
+// ts-jest 29.4 transpiles each file on its own (tsconfig's isolatedModules; no type check here, `make check` runs
+// tsc). Under module nodenext a .ts file of this package (no "type": "module") compiles to CommonJS, as jest needs.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const project = (name, testMatch, extra = {}) => ({
   displayName: name,
