@@ -52,9 +52,9 @@ AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--v
 COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test build synth toolchain emulator-up emulator-down deploy outputs url api-key clean e2e \
-	integration-test scan bench tools-image
-.PHONY: _deps _check _test _build _synth _deploy _url _api-key _clean _e2e _engine _scan _bench
+.PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
+	e2e integration-test scan bench tools-image
+.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _engine _scan _bench
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -78,13 +78,19 @@ _check: _deps
 	npx tsc --noEmit -p tsconfig.json
 	npx eslint .
 
-test: ## the fast suite: typecheck, lint, service unit + DynamoDB (MiniStack on loopback) tests, synth assertions
+test: ## the fast suite: typecheck, lint, unit + property tests, DynamoDB (MiniStack on loopback) tests, synth assertions
 	$(PREFLIGHT)
 	$(RUN) _test
 # The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, ~30 s once).
 _test: _check
 	scripts/toolchain.sh ministack
-	npx jest --selectProjects service infra
+	npx jest --selectProjects unit service infra
+
+unit: ## the pure tests alone, in seconds: validation core + property tests, helpers, README check, synth assertions
+	$(PREFLIGHT)
+	$(RUN) _unit
+_unit: _deps
+	npx jest --selectProjects unit infra
 
 build: ## bundle the Lambda into dist/lambda.zip (deterministic)
 	$(PREFLIGHT)

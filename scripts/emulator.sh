@@ -25,11 +25,14 @@ while kill -0 "$1" 2>/dev/null && kill -0 "$ms" 2>/dev/null; do sleep 1; done'
 log() { printf '[emulator] %s\n' "$*" >&2; }
 
 running_pid() {
-  local pid
+  local pid args
   [[ -f $PIDFILE ]] || return 1
   pid=$(<"$PIDFILE")
-  # A recycled pid would belong to another program: only trust it while it is still MiniStack.
-  [[ $pid =~ ^[0-9]+$ ]] && ps -p "$pid" -o args= 2>/dev/null | grep -q ministack && echo "$pid"
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  # A recycled pid would belong to another program: only trust it while it is still MiniStack. /proc first: slim
+  # images (the compose tools container) have no ps.
+  args=$({ tr '\0' ' ' <"/proc/$pid/cmdline" || ps -p "$pid" -o args=; } 2>/dev/null) || return 1
+  [[ $args == *ministack* ]] && echo "$pid"
 }
 
 # Polls the health endpoint until it answers 200, the process dies, or the timeout passes.

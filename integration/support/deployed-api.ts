@@ -133,7 +133,7 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     expect(await countItems(clients.dynamodb, api.outputs.table_name)).toBe(before);
   });
 
-  it('validates POST /customers bodies and writes the stage\'s access log without the key value or bodies', async () => {
+  it('configures the body validator and model on POST /customers, and an access log format without the key value or bodies', async () => {
     const restApiId = api.outputs.api_id;
     const method = await clients.apiGateway.send(
       new GetMethodCommand({ restApiId, resourceId: await customersResourceId(), httpMethod: 'POST' }),
