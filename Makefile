@@ -156,6 +156,7 @@ _scan: _build
 	DEPLOY_ENV=aws npx tsx infra/main.ts
 	scripts/scan.sh local aws
 
+e2e: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 e2e: ## deploy to MiniStack (started by the suite, in the runner), run the end-to-end suite, destroy
 	$(PREFLIGHT)
 	$(RUN) _e2e
