@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { dirname, join, relative, resolve } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
 import { ZipFile } from 'yazl';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const ENTRY_POINT = join(__dirname, 'src', 'index.ts');
+const LAMBDA_CREDENTIALS = join(__dirname, 'src', 'lambda-credentials.ts');
 // Local-time 1980-01-01 is the DOS epoch; with forceDosTimestamp the zip stores no timezone-dependent UTC field.
 const FIXED_MTIME = new Date(1980, 0, 1);
 const FILE_MODE = 0o100644;
@@ -17,11 +18,12 @@ export interface LambdaArtifact {
   zipSha256: string;
 }
 
-/** Bundles the handler (AWS SDK included) into <outDir>/lambda/index.js and zips it reproducibly to <outDir>/lambda.zip. */
-export async function buildLambda(outDir: string): Promise<LambdaArtifact> {
-  const bundlePath = join(outDir, 'lambda', 'index.js');
-  const zipPath = join(outDir, 'lambda.zip');
-  await build({
+/**
+ * The one definition of how the Lambda is bundled (AWS SDK included), shared by `make build` and the dev loop's
+ * incremental watch: give it the bundle's path, <dir>/index.js.
+ */
+export function lambdaBuildOptions(bundlePath: string): BuildOptions & { outfile: string } {
+  return {
     entryPoints: [ENTRY_POINT],
     outfile: bundlePath,
     absWorkingDir: REPO_ROOT,
@@ -32,14 +34,37 @@ export async function buildLambda(outDir: string): Promise<LambdaArtifact> {
     format: 'cjs',
     // ESM builds of the AWS SDK tree-shake far better than its CJS ones (the setup AWS documents for esbuild).
     mainFields: ['module', 'main'],
+    // The function's credentials are always in its environment: the rest of the SDK's default chain stays out.
+    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+    // index.js.map next to the bundle, so with NODE_OPTIONS=--enable-source-maps (set on the function) an ERROR's
+    // stack names our .ts files and lines. Mappings only: the sources themselves stay out of the zip.
+    sourcemap: 'linked',
+    sourcesContent: false,
     legalComments: 'none',
     logLevel: 'warning',
-  });
+  };
+}
+
+/** Bundles the handler into <outDir>/lambda/index.js (+ .map) and zips both reproducibly to <outDir>/lambda.zip. */
+export async function buildLambda(outDir: string): Promise<LambdaArtifact> {
+  const bundlePath = join(outDir, 'lambda', 'index.js');
+  const zipPath = join(outDir, 'lambda.zip');
+  await build(lambdaBuildOptions(bundlePath));
   const bundle = await readFile(bundlePath);
-  const zip = await zipEntries({ 'index.js': bundle });
+  const sourceMap = await repoRelativeSourceMap(`${bundlePath}.map`);
+  await writeFile(`${bundlePath}.map`, sourceMap);
+  const zip = await zipEntries({ 'index.js': bundle, 'index.js.map': sourceMap });
   await mkdir(outDir, { recursive: true });
   await writeFile(zipPath, zip);
   return { bundlePath, zipPath, bundleBytes: bundle.length, zipSha256: createHash('sha256').update(zip).digest('hex') };
+}
+
+// esbuild writes sources relative to the map's directory, which depends on where outDir is; relative to the
+// repository instead, the zip is the same from any checkout and a stack reads /var/task/service/src/handler.ts.
+async function repoRelativeSourceMap(mapPath: string): Promise<Buffer> {
+  const map = JSON.parse(await readFile(mapPath, 'utf8')) as { sources: string[] };
+  map.sources = map.sources.map((source) => relative(REPO_ROOT, resolve(dirname(mapPath), source)).replaceAll('\\', '/'));
+  return Buffer.from(JSON.stringify(map));
 }
 
 async function zipEntries(entries: Record<string, Buffer>): Promise<Buffer> {
