@@ -2,8 +2,9 @@
 // Called from describeDeployedApi, so every suite that deploys (host MiniStack, testcontainers) runs them.
 // Emails here are not the seed customer's (ada@example.com), so no other assertion meets the duplicate rule.
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DescribeTimeToLiveCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { countItems } from '../../scripts/lib/scan-table';
 import type { AwsClients } from './aws-clients';
 import type { DeployedApi, DeployedContext } from './deployed-api';
 
@@ -31,8 +32,7 @@ export function describeDeployedIdempotency(context: () => DeployedContext): voi
         headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...headers },
         body: JSON.stringify(body),
       });
-    const count = async (table: string) =>
-      (await clients.dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
+    const count = (table: string) => countItems(clients.dynamodb, table);
     const counts = async () => ({
       customers: await count(api.outputs.table_name),
       emails: await count(api.outputs.emails_table_name),

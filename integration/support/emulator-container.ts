@@ -1,8 +1,8 @@
 // Starts the emulator image named by EMULATOR_IMAGE with testcontainers. LocalStack images go through the
 // LocalStack module; anything else (MiniStack, or our locally built customers-api/ministack) is a generic container.
-import { createServer, AddressInfo } from 'node:net';
 import { LocalstackContainer } from '@testcontainers/localstack';
 import { GenericContainer, StartedTestContainer, Wait } from 'testcontainers';
+import { freeLoopbackPort } from '../../scripts/lib/free-port';
 
 export const emulatorImage = process.env.EMULATOR_IMAGE ?? 'localstack/localstack:4.14.0';
 const isLocalStack = emulatorImage.startsWith('localstack/');
@@ -33,17 +33,6 @@ async function startMiniStack(): Promise<{ endpoint: string; container: StartedT
     .withStartupTimeout(startupTimeoutMs)
     .start();
   return { container, endpoint: `http://127.0.0.1:${port}` };
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function localStackEnvironment(): Record<string, string> {
