@@ -12,7 +12,7 @@
 // service/build.ts, once. Everything runs on MiniStack's DynamoDB (scripts/lib/ministack.ts), fresh tables per run.
 //
 // Options (flag or environment variable): --n / BENCH_N (1000), --concurrency / BENCH_CONCURRENCY (50),
-// --rounds / BENCH_ROUNDS (3), --cold-runs / BENCH_COLD_RUNS (7), --targets / BENCH_TARGETS (compare; or api),
+// --rounds / BENCH_ROUNDS (3), --cold-runs / BENCH_COLD_RUNS (15), --targets / BENCH_TARGETS (compare; or api),
 // --baseline / BENCH_BASELINE (a2417bb). api: workspace DEPLOY_ID, else ENV (local); EMULATOR_ENDPOINT.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -88,7 +88,7 @@ function readOptions(): Options {
     n: positiveInt('n', option('n', 'BENCH_N', '1000')),
     concurrency: positiveInt('concurrency', option('concurrency', 'BENCH_CONCURRENCY', '50')),
     rounds: positiveInt('rounds', option('rounds', 'BENCH_ROUNDS', '3')),
-    coldRuns: positiveInt('cold-runs', option('cold-runs', 'BENCH_COLD_RUNS', '7')),
+    coldRuns: positiveInt('cold-runs', option('cold-runs', 'BENCH_COLD_RUNS', '15')),
     targets: targets as Target[],
     baseline: option('baseline', 'BENCH_BASELINE', 'a2417bb'),
     workspace: process.env.DEPLOY_ID || process.env.ENV || 'local',
@@ -299,6 +299,8 @@ interface Figures {
   bundleKb: number;
   zipKb: number;
   requireMs: number;
+  /** The same without NODE_OPTIONS: what --enable-source-maps costs (Node scans the bundle for it at load). */
+  requirePlainMs: number;
   firstRequestMs: number;
   callsUnkeyed: number;
   callsKeyed: number;
@@ -313,7 +315,7 @@ async function compare(options: Options): Promise<boolean> {
   const client = new DynamoDBClient({ endpoint: miniStack.endpoint, ...FAKE_AWS_CLIENT });
   const proxy = await startCountingProxy(miniStack.endpoint);
   const runId = `b${Date.now().toString(36)}`;
-  const partial = builds.map(() => ({ cold: [] as ColdRun[], unkeyed: [] as LoadRun[], keyed: [] as LoadRun[] }));
+  const partial = builds.map(() => ({ cold: [] as ColdRun[], coldPlain: [] as ColdRun[], unkeyed: [] as LoadRun[], keyed: [] as LoadRun[] }));
   const figures: Partial<Figures>[] = builds.map((build) => ({
     bundleKb: statSync(build.bundle).size / 1024,
     zipKb: statSync(path.join(path.dirname(build.bundle), '..', 'lambda.zip')).size / 1024,
@@ -326,6 +328,7 @@ async function compare(options: Options): Promise<boolean> {
     for (let run = 0; run < options.coldRuns; run++) {
       for (const [index, build] of alternate(builds, run)) {
         partial[index].cold.push(await coldRun(build, { ...coldTables, ...direct }, proxyEvent(customerBody(`${runId}-cold${index}`, run))));
+        partial[index].coldPlain.push(await coldRun({ ...build, nodeOptions: '' }, { ...coldTables, ...direct }, proxyEvent(customerBody(`${runId}-plain${index}`, run))));
       }
     }
     // DynamoDB calls per create, through the counting proxy.
@@ -361,11 +364,12 @@ async function compare(options: Options): Promise<boolean> {
   for (const [index, runs] of partial.entries()) {
     Object.assign(figures[index], {
       requireMs: median(runs.cold.map((run) => run.require)),
+      requirePlainMs: median(runs.coldPlain.map((run) => run.require)),
       firstRequestMs: median(runs.cold.map((run) => run.firstRequest)),
       unkeyed: medianOfRounds(runs.unkeyed),
       keyed: medianOfRounds(runs.keyed),
     });
-    ok = runs.cold.every(({ status }) => status === 201) && ok;
+    ok = [...runs.cold, ...runs.coldPlain].every(({ status }) => status === 201) && ok;
   }
   printComparison(options, builds, figures as Figures[]);
   return ok;
@@ -400,6 +404,7 @@ function printComparison(options: Options, builds: Build[], [before, after]: Fig
     ['bundle (index.js)', (f) => f.bundleKb, (v) => `${v.toFixed(1)} KB`, '<= 250 KB', (_r, a) => a.bundleKb <= 250],
     ['zip (with the source map)', (f) => f.zipKb, (v) => `${v.toFixed(1)} KB`, '', () => true],
     ['require (median)', (f) => f.requireMs, ms, '<= 0.6x', (r) => r <= 0.6],
+    ['require without NODE_OPTIONS', (f) => f.requirePlainMs, ms, '', () => true],
     ['first request (median)', (f) => f.firstRequestMs, ms, '', () => true],
     ['DynamoDB calls per create, no key', (f) => f.callsUnkeyed, (v) => v.toFixed(2), '= 1', (_r, a) => a.callsUnkeyed === 1],
     ['DynamoDB calls per create, keyed', (f) => f.callsKeyed, (v) => v.toFixed(2), '= 1', (_r, a) => a.callsKeyed === 1],
