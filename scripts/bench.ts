@@ -14,14 +14,12 @@
 // Options (flag or environment variable): --n / BENCH_N (1000), --concurrency / BENCH_CONCURRENCY (50),
 // --rounds / BENCH_ROUNDS (3), --cold-runs / BENCH_COLD_RUNS (15), --targets / BENCH_TARGETS (compare; or api),
 // --baseline / BENCH_BASELINE (a2417bb). api: workspace DEPLOY_ID, else ENV (local); EMULATOR_ENDPOINT.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { awsClients } from '../integration/support/aws-clients';
@@ -30,6 +28,9 @@ import { fetchRespectingThrottle } from '../integration/support/throttled-fetch'
 import { mapConcurrently } from './lib/concurrency-pool';
 import { startMiniStack, stopMiniStack } from './lib/ministack';
 import { countItems, scanItems } from './lib/scan-table';
+import { baselineBuild, type Build } from './bench/baseline-build';
+import { startCountingProxy } from './bench/counting-proxy';
+import { createTables } from './bench/dynamodb-tables';
 
 const ROOT = path.resolve(__dirname, '..');
 const CURRENT_BUNDLE = path.join(ROOT, 'dist', 'lambda', 'index.js');
@@ -49,13 +50,6 @@ interface Options {
   baseline: string;
   workspace: string;
   endpoint: string;
-}
-
-/** One build under test: the bundle, and the NODE_OPTIONS it runs with when deployed. */
-interface Build {
-  label: string;
-  bundle: string;
-  nodeOptions: string;
 }
 
 interface Sample {
@@ -156,75 +150,6 @@ function proxyEvent(body: string, idempotencyKey?: string): APIGatewayProxyEvent
   };
 }
 
-// ---------- the baseline build ----------
-
-/** The baseline commit's bundle, built once into the cache with its own lockfile and build script. */
-function baselineBuild(commit: string): Build {
-  const sha = execFileSync('git', ['rev-parse', `${commit}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dir = path.join(CACHE, 'bench', sha);
-  const bundle = path.join(dir, 'dist', 'lambda', 'index.js');
-  if (!existsSync(bundle)) {
-    console.log(`building the baseline ${commit} (${sha.slice(0, 12)}) into ${dir} (once: git archive, npm ci, its service/build.ts)`);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    execFileSync('bash', ['-c', `git -C "${ROOT}" archive "${sha}" | tar -x -C "${dir}"`], { stdio: 'inherit' });
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-    execFileSync('npx', ['tsx', 'service/build.ts'], { cwd: dir, stdio: 'inherit' });
-  }
-  return { label: commit, bundle, nodeOptions: '' };
-}
-
-// ---------- DynamoDB ----------
-
-/** Fresh customers, email-claim and idempotency tables, keyed and expiring as the deployed ones. */
-async function createTables(client: DynamoDBClient): Promise<Record<string, string>> {
-  const suffix = randomUUID().slice(0, 8);
-  const names = { DB_NAME: `bench-customers-${suffix}`, EMAILS_TABLE_NAME: `bench-emails-${suffix}`, IDEMPOTENCY_TABLE_NAME: `bench-idem-${suffix}` };
-  const keys: [string, string][] = [[names.DB_NAME, 'id'], [names.EMAILS_TABLE_NAME, 'email'], [names.IDEMPOTENCY_TABLE_NAME, 'id']];
-  for (const [TableName, key] of keys) {
-    await client.send(
-      new CreateTableCommand({
-        TableName,
-        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: names.IDEMPOTENCY_TABLE_NAME,
-      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
-    }),
-  );
-  return names;
-}
-
-/** An HTTP proxy that counts DynamoDB calls by operation (X-Amz-Target) on their way to MiniStack. */
-async function startCountingProxy(upstream: string) {
-  const counts: Record<string, number> = {};
-  const server: Server = createServer((request, response) => {
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() || 'unknown';
-    counts[operation] = (counts[operation] ?? 0) + 1;
-    const outgoing = httpRequest(new URL(request.url ?? '/', upstream), { method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    outgoing.on('error', () => response.destroy());
-    request.pipe(outgoing);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    take: () => {
-      const taken = { ...counts };
-      for (const name of Object.keys(counts)) delete counts[name];
-      return taken;
-    },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 // ---------- child processes ----------
 
 interface ChildJob {
@@ -310,7 +235,7 @@ interface Figures {
 
 async function compare(options: Options): Promise<boolean> {
   if (!existsSync(CURRENT_BUNDLE)) throw new Error(`${path.relative(ROOT, CURRENT_BUNDLE)} is missing: run \`make build\` first (make bench does)`);
-  const builds: Build[] = [baselineBuild(options.baseline), { label: 'this build', bundle: CURRENT_BUNDLE, nodeOptions: '--enable-source-maps' }];
+  const builds: Build[] = [baselineBuild(ROOT, CACHE, options.baseline), { label: 'this build', bundle: CURRENT_BUNDLE, nodeOptions: '--enable-source-maps' }];
   const miniStack = await startMiniStack({ services: 'dynamodb' });
   const client = new DynamoDBClient({ endpoint: miniStack.endpoint, ...FAKE_AWS_CLIENT });
   const proxy = await startCountingProxy(miniStack.endpoint);
