@@ -173,7 +173,7 @@ integration-test: ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destr
 	$(MAKE) _build RUNNER=native
 	npx jest --selectProjects integration --runInBand
 
-bench: ## load benchmark (a script, not in CI): BENCH_N creates (1000), BENCH_CONCURRENCY at a time (50) on the deployed API (make deploy first) and the in-process handler; cold start, bundle size
+bench: ## benchmark (a script, not in CI): this build against BENCH_BASELINE (a2417bb) side by side: bundle, cold start, DynamoDB calls per create, in-process load unkeyed and keyed (BENCH_TARGETS=api: the deployed API)
 	$(PREFLIGHT)
 	$(RUN) _bench
 _bench: _build

@@ -149,7 +149,8 @@ describe.each([
         runtime: 'nodejs22.x',
         handler: 'index.handler',
         memory_size: 256,
-        architectures: ['x86_64'],
+        // Graviton on AWS; the emulators run the bundle on this x86-64 host.
+        architectures: [env === 'aws' ? 'arm64' : 'x86_64'],
         role: lambdaRoleArn(),
       });
     });
@@ -168,6 +169,7 @@ describe.each([
           IDEMPOTENCY_TABLE_NAME: `${dbName()}_idempotency`,
           POWERTOOLS_SERVICE_NAME: 'customers-api',
           LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
         },
       });
     });
@@ -216,8 +218,8 @@ describe.each([
       expect(grantsOn(`${refNamed(json, 'aws_cloudwatch_log_group', lambdaLogGroup, 'arn')}:*`)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     });
 
-    it('may only PutItem, and only on this table', () => {
-      expect(grantsOn(customersTableRef('arn'))).toEqual(['dynamodb:PutItem']);
+    it('may only PutItem, GetItem and ConditionCheckItem, and only on this table', () => {
+      expect(grantsOn(customersTableRef('arn'))).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
     });
 
     it('may use only this key, only for data-key actions, only through DynamoDB', () => {

@@ -57,6 +57,8 @@ export interface Profile {
   readonly tableDeletionProtection: boolean;
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
+  /** The Lambda's instruction set: Graviton (arm64) on AWS, cheaper per GB-second; the host's x86_64 for emulators. */
+  readonly lambdaArchitecture: 'arm64' | 'x86_64';
   readonly target: DeployTarget;
   /** Base URL of the deployed stage, without a trailing slash. */
   readonly stageUrl: (stage: StageAddress) => string;
@@ -139,6 +141,7 @@ export function loadProfile(env: Env = process.env): Profile {
       // AWS's account-level defaults (5,000 burst, 10,000 per second), so `make bench` measures the code, not the
       // plan: at 200/100 a 50-wide burst drew a 429 for one request in five on MiniStack.
       usagePlan: { burstLimit: 5_000, rateLimit: 10_000, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
+      lambdaArchitecture: 'x86_64',
       target: { kind: 'emulator', endpoint },
       stageUrl: ({ apiId, stageName }) => `${publicEndpoint}/_aws/execute-api/${apiId}/${stageName}`,
     };
@@ -149,6 +152,7 @@ export function loadProfile(env: Env = process.env): Profile {
     // Opt-in: other APIs in the account and region may rely on the setting this would replace and reset.
     apiGatewayLogsRole: logsRoleMode(env, 'existing'),
     usagePlan: { burstLimit: 20, rateLimit: 10, quotaLimit: 10_000, quotaPeriod: 'DAY' },
+    lambdaArchitecture: 'arm64',
     target: awsTarget(env, region),
     stageUrl: ({ invokeUrl }) => invokeUrl,
   };
