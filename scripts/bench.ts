@@ -352,6 +352,12 @@ function printComparison(options: Options, builds: Build[], [before, after]: Fig
 
 // ---------- api: the deployed stack ----------
 
+/** An emulator URL moved to the endpoint this process uses (the local profile prints the public one). */
+function reachableUrl(apiUrl: string, endpoint: string): string {
+  const publicEndpoint = process.env.EMULATOR_PUBLIC_ENDPOINT?.replace(/\/+$/, '');
+  return publicEndpoint && apiUrl.startsWith(publicEndpoint) ? endpoint.replace(/\/+$/, '') + apiUrl.slice(publicEndpoint.length) : apiUrl;
+}
+
 async function benchApi(options: Options): Promise<boolean> {
   const outputsFile = path.join(ROOT, '.state', options.workspace, 'outputs.json');
   if (!existsSync(outputsFile)) {
@@ -363,13 +369,16 @@ async function benchApi(options: Options): Promise<boolean> {
     const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
     const apiKey = Parameter?.Value;
     if (!apiKey) throw new Error(`no API key in SSM ${outputs.api_key_parameter_name}`);
-    console.log(`\nAPI: ${outputs.api_url} (workspace ${options.workspace}, emulator ${options.endpoint})`);
+    // The URL as this process reaches it: in the compose tools container the emulator is `emulator:4566`, not the
+    // localhost address printed for you.
+    const apiUrl = reachableUrl(outputs.api_url, options.endpoint);
+    console.log(`\nAPI: ${apiUrl} (workspace ${options.workspace}, emulator ${options.endpoint})`);
     const runId = `b${Date.now().toString(36)}`;
     const before = await countItems(clients.dynamodb, outputs.table_name);
     let throttled = 0;
     const run = await timedLoad(options.n, options.concurrency, async (index) => {
       const init = { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: customerBody(runId, index) };
-      const answer = await fetchRespectingThrottle(outputs.api_url, init, 60_000);
+      const answer = await fetchRespectingThrottle(apiUrl, init, 60_000);
       throttled += answer.throttled;
       const body = (await answer.response.json().catch(() => ({}))) as { id?: string };
       return { status: answer.response.status, id: body.id };

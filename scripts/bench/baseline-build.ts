@@ -12,6 +12,12 @@ export interface Build {
 
 /** The baseline commit's bundle, built once into the cache with its own lockfile and build script. */
 export function baselineBuild(root: string, cache: string, commit: string): Build {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+  } catch {
+    // The compose tools image carries no git (it needs none elsewhere), so this comparison is a host-only job.
+    throw new Error('comparing against a baseline commit needs git, which this runner lacks: run `make bench RUNNER=native`, or BENCH_TARGETS=api for the deployed API alone');
+  }
   const sha = execFileSync('git', ['rev-parse', `${commit}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
   const dir = path.join(cache, 'bench', sha);
   const bundle = path.join(dir, 'dist', 'lambda', 'index.js');
