@@ -35,9 +35,9 @@ endif
 COMPOSE_RUN_TOOLS = docker compose run --rm tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test build synth toolchain emulator-up emulator-down deploy outputs clean e2e \
+.PHONY: help ci deps check test build synth toolchain emulator-up emulator-down deploy outputs clean e2e aws-safety \
 	integration-test emulator-image scan bench
-.PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _scan _bench
+.PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _aws-safety _scan _bench
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -95,11 +95,13 @@ _deploy: _synth
 outputs: ## print the deployed stack's outputs for ENV
 	@cat .state/$(ENV)/outputs.json
 
-clean: ## destroy everything deploy created in ENV, then remove build output
-	$(RUN) _clean
+clean: ## destroy everything deploy created in ENV, then remove build output (aws: only with CONFIRM=customers-api-aws)
+	$(RUN) _clean $(if $(CONFIRM),CONFIRM=$(CONFIRM))
+# Protected tables (aws) are destroyed only when CONFIRM names the stack: scripts/deploy.sh refuses before anything
+# is destroyed otherwise, and with it turns the protection off before destroying.
 _clean: _synth
 	scripts/deploy.sh down $(ENV)
-	rm -rf dist cdktf.out/$(ENV)
+	rm -rf dist cdktf.out/$${DEPLOY_ID:-$(ENV)}
 
 scan: ## IaC scan: synthesize both profiles, run checkov (cached toolchain) on the Terraform JSON; fails on findings
 	$(RUN) _scan
@@ -112,6 +114,11 @@ e2e: ## deploy to the emulator, run the end-to-end suite, destroy (host emulator
 	$(RUN) _e2e
 _e2e: _build toolchain
 	npx jest --selectProjects e2e --runInBand
+
+aws-safety: ## deploy to the host emulator: no API key in state or synth output, 0600/0700; the aws settings rehearsed and torn down by make clean CONFIRM
+	$(RUN) _aws-safety
+_aws-safety: _build toolchain
+	npx jest --selectProjects aws-safety --runInBand
 
 integration-test: _build ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (needs Docker)
 	npx jest --selectProjects integration --runInBand

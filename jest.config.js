@@ -1,4 +1,4 @@
-// One jest config, four projects: the fast suite (service + infra) deploys nothing;
+// One jest config, five projects: the fast suite (service + infra) deploys nothing;
 // e2e and integration deploy for real and are run by their own make targets.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const project = (name, testMatch, extra = {}) => ({
@@ -19,5 +19,7 @@ module.exports = {
     project('infra', ['<rootDir>/infra/**/*.test.ts']),
     project('e2e', ['<rootDir>/integration/e2e.test.ts']),
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
+    // Secrets at rest after a local deploy, and the aws profile's settings rehearsed on the host emulator.
+    project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts']),
   ],
 };

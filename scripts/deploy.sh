@@ -2,12 +2,16 @@
 # deploy.sh up|down ENV — applies or destroys the synthesized stacks of one profile (run `make synth` first).
 # `params` holds the SSM parameter with the table name that `api` reads through a data source, so it is applied
 # first and destroyed last: the honest answer to "read DB_NAME from SSM at deploy time".
+# `down` of a profile whose tables have deletion protection (aws) refuses unless CONFIRM=customers-api-<workspace>;
+# confirmed, it turns the protection off (an apply of the tables only), then destroys everything.
 set -euo pipefail
 action=${1:?usage: deploy.sh up|down ENV}
 env=${2:?usage: deploy.sh up|down ENV}
 cd "$(dirname "$0")/.."
+# Nothing this script or the engine writes (state, logs, outputs, the passphrase) is readable by other users.
+umask 077
 source scripts/lib/profile-env.sh "$env"
-source scripts/lib/engine.sh
+source scripts/lib/engine.sh "$env" "$ON_EMULATOR"
 
 # A workspace (synth output + state) per profile; test suites set DEPLOY_ID to keep theirs apart from yours.
 workspace=${DEPLOY_ID:-$env}
@@ -15,7 +19,25 @@ stacks=cdktf.out/$workspace/stacks
 logs=.state/$workspace
 outputs=$logs/outputs.json
 db_name_parameter=/customers-api/$env/db-name
+stack_name=customers-api-$workspace
 mkdir -p "$logs"
+# Directories and files an older kit created with the default umask.
+chmod 700 .state "$logs"
+find "$logs" -maxdepth 1 -type f -exec chmod 600 {} +
+
+# The local profile's state key is derived from a passphrase (infra/provider.ts): generated once, mode 0600, in the
+# gitignored .state/ unless STATE_PASSPHRASE_FILE points elsewhere. Losing it makes the state unreadable.
+if [ -f "$stacks/params/cdk.tf.json" ] && grep -q '"state_passphrase"' "$stacks/params/cdk.tf.json"; then
+  passphrase_file=${STATE_PASSPHRASE_FILE:-.state/state-passphrase}
+  if [ ! -s "$passphrase_file" ]; then
+    mkdir -p "$(dirname "$passphrase_file")"
+    head -c 32 /dev/urandom | base64 >"$passphrase_file"
+    echo "state passphrase generated: $passphrase_file (mode 0600; state is encrypted with a key derived from it)"
+  fi
+  chmod 600 "$passphrase_file"
+  TF_VAR_state_passphrase=$(<"$passphrase_file")
+  export TF_VAR_state_passphrase
+fi
 
 tf() { local stack=$1; shift; "$TF_BIN" -chdir="$stacks/$stack" "$@"; }
 # Runs one engine step with its full log in $logs/<step>.log; prints the engine's summary line, or the log's tail
@@ -27,6 +49,28 @@ step() {
   else
     echo "$name failed; last lines of $log:" >&2; tail -n 40 "$log" >&2; exit 1
   fi
+}
+
+# True when the synthesized api stack declares a table with deletion protection on (the profile decides).
+tables_protected() {
+  [ -f "$stacks/api/cdk.tf.json" ] && node -e '
+    const tables = Object.values(require(process.argv[1]).resource?.aws_dynamodb_table ?? {});
+    process.exit(tables.some((t) => t.deletion_protection_enabled === true) ? 0 : 1);' "$PWD/$stacks/api/cdk.tf.json"
+}
+
+# Turns deletion protection off on the tables that exist (an apply targeted at them, so nothing is created), after
+# re-synthesizing the profile with TABLE_DELETION_PROTECTION=off.
+unprotect_tables() {
+  DEPLOY_ENV=$env TABLE_DELETION_PROTECTION=off npx tsx infra/main.ts
+  step init-api api init
+  local targets
+  targets=$(tf api state list 2>/dev/null | grep '^aws_dynamodb_table\.' | sed 's/^/-target=/' || true)
+  if [ -z "$targets" ]; then
+    echo "no tables in the api state: nothing to unprotect"
+    return
+  fi
+  # shellcheck disable=SC2086 # one -target=<address> per word
+  step unprotect-tables api apply -auto-approve $targets
 }
 
 case "$action" in
@@ -45,6 +89,19 @@ case "$action" in
     node -e 'const o = require("./'"$outputs"'"); console.log(`POST ${o.api_url}\napi key: SSM ${o.api_key_parameter_name} (SecureString)`)'
     ;;
   down)
+    # Before anything is destroyed: protected tables are only destroyed on an explicit confirmation naming the stack.
+    if tables_protected; then
+      if [ "${CONFIRM:-}" != "$stack_name" ]; then
+        cat >&2 <<EOF
+Refusing to destroy '$workspace' ($env profile): its DynamoDB tables have deletion protection, and destroying
+deletes every customer in them (the KMS key follows after its deletion window). Nothing was destroyed.
+To destroy everything, tables and data included, confirm with the stack's name:
+  make clean ENV=$env CONFIRM=$stack_name
+EOF
+        exit 3
+      fi
+      echo "confirmed ($stack_name): turning table deletion protection off, then destroying everything"
+    fi
     # api's destroy refreshes its data source first, which fails when the parameter is gone (an emulator restarted
     # without persistence, or a hand-deleted parameter); put it back so the destroy can run, then remove it last.
     if [ -d "$stacks/params" ] && ! npx tsx scripts/read-parameter.ts "$db_name_parameter" >/dev/null 2>&1; then
@@ -52,6 +109,7 @@ case "$action" in
       step init-params params init
       step apply-params params apply -auto-approve
     fi
+    if tables_protected; then unprotect_tables; fi
     for stack in api params; do
       [ -d "$stacks/$stack" ] || continue
       step "init-$stack" "$stack" init
