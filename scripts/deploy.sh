@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 # Nothing this script or the engine writes (state, logs, outputs, the passphrase) is readable by other users.
 umask 077
 source scripts/lib/profile-env.sh "$env"
-source scripts/lib/engine.sh "$env" "$ON_EMULATOR"
 
 # A workspace (synth output + state) per profile; test suites set DEPLOY_ID to keep theirs apart from yours.
 workspace=${DEPLOY_ID:-$env}
@@ -24,6 +23,30 @@ mkdir -p "$logs"
 # Directories and files an older kit created with the default umask.
 chmod 700 .state "$logs"
 find "$logs" -maxdepth 1 -type f -exec chmod 600 {} +
+
+# True when the synthesized api stack declares a table with deletion protection on (the profile decides).
+tables_protected() {
+  [ -f "$stacks/api/cdk.tf.json" ] && node -e '
+    const tables = Object.values(require(process.argv[1]).resource?.aws_dynamodb_table ?? {});
+    process.exit(tables.some((t) => t.deletion_protection_enabled === true) ? 0 : 1);' "$PWD/$stacks/api/cdk.tf.json"
+}
+
+# Before anything is destroyed (and before an engine is needed): protected tables are only destroyed on an explicit
+# confirmation naming the stack.
+if [ "$action" = down ] && tables_protected; then
+  if [ "${CONFIRM:-}" != "$stack_name" ]; then
+    cat >&2 <<EOF
+Refusing to destroy '$workspace' ($env profile): its DynamoDB tables have deletion protection, and destroying
+deletes every customer in them (the KMS key follows after its deletion window). Nothing was destroyed.
+To destroy everything, tables and data included, confirm with the stack's name:
+  make clean ENV=$env CONFIRM=$stack_name
+EOF
+    exit 3
+  fi
+  echo "confirmed ($stack_name): turning table deletion protection off, then destroying everything"
+fi
+
+source scripts/lib/engine.sh "$env" "$ON_EMULATOR"
 
 # The local profile's state key is derived from a passphrase (infra/provider.ts): generated once, mode 0600, in the
 # gitignored .state/ unless STATE_PASSPHRASE_FILE points elsewhere. Losing it makes the state unreadable.
@@ -49,13 +72,6 @@ step() {
   else
     echo "$name failed; last lines of $log:" >&2; tail -n 40 "$log" >&2; exit 1
   fi
-}
-
-# True when the synthesized api stack declares a table with deletion protection on (the profile decides).
-tables_protected() {
-  [ -f "$stacks/api/cdk.tf.json" ] && node -e '
-    const tables = Object.values(require(process.argv[1]).resource?.aws_dynamodb_table ?? {});
-    process.exit(tables.some((t) => t.deletion_protection_enabled === true) ? 0 : 1);' "$PWD/$stacks/api/cdk.tf.json"
 }
 
 # Turns deletion protection off on the tables that exist (an apply targeted at them, so nothing is created), after
@@ -89,19 +105,6 @@ case "$action" in
     node -e 'const o = require("./'"$outputs"'"); console.log(`POST ${o.api_url}\napi key: SSM ${o.api_key_parameter_name} (SecureString)`)'
     ;;
   down)
-    # Before anything is destroyed: protected tables are only destroyed on an explicit confirmation naming the stack.
-    if tables_protected; then
-      if [ "${CONFIRM:-}" != "$stack_name" ]; then
-        cat >&2 <<EOF
-Refusing to destroy '$workspace' ($env profile): its DynamoDB tables have deletion protection, and destroying
-deletes every customer in them (the KMS key follows after its deletion window). Nothing was destroyed.
-To destroy everything, tables and data included, confirm with the stack's name:
-  make clean ENV=$env CONFIRM=$stack_name
-EOF
-        exit 3
-      fi
-      echo "confirmed ($stack_name): turning table deletion protection off, then destroying everything"
-    fi
     # api's destroy refreshes its data source first, which fails when the parameter is gone (an emulator restarted
     # without persistence, or a hand-deleted parameter); put it back so the destroy can run, then remove it last.
     if [ -d "$stacks/params" ] && ! npx tsx scripts/read-parameter.ts "$db_name_parameter" >/dev/null 2>&1; then
