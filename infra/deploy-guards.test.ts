@@ -15,10 +15,20 @@ const deploy = (args: string[], env: Record<string, string | undefined>) => {
 };
 
 describe('scripts/deploy.sh', () => {
+  // A workspace of its own, so the guards never create or touch .state/local or .state/aws.
+  const deployId = `guard-${process.pid}`;
+  const stateDir = path.join(repoRoot, '.state', deployId);
+  afterAll(() => {
+    rmSync(path.join(repoRoot, 'cdktf.out', deployId), { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
   it('ENV=aws with no OpenTofu installed says how to get one and builds nothing', () => {
     const cache = path.join(tempDir(), 'cache');
     const nodeDir = path.dirname(process.execPath);
-    const { status, output } = deploy(['up', 'aws'], { TF_BIN: undefined, CUSTOMERS_API_CACHE: cache, PATH: `${nodeDir}:/usr/bin:/bin` });
+    const { status, output } = deploy(['up', 'aws'], {
+      TF_BIN: undefined, CUSTOMERS_API_CACHE: cache, PATH: `${nodeDir}:/usr/bin:/bin`, DEPLOY_ID: deployId,
+    });
     expect(status).toBe(1);
     expect(output).toContain('No OpenTofu found. ENV=aws deploys with OpenTofu');
     expect(output).toContain('https://opentofu.org/docs/intro/install/');
@@ -28,23 +38,17 @@ describe('scripts/deploy.sh', () => {
   it.each(['local', 'aws'])('refuses Terraform for ENV=%s: it has no state encryption', (env) => {
     const bin = path.join(tempDir(), 'terraform');
     writeFileSync(bin, '#!/bin/sh\necho "Terraform v1.9.8"\n', { mode: 0o755 });
-    const { status, output } = deploy(['up', env], { TF_BIN: bin });
+    const { status, output } = deploy(['up', env], { TF_BIN: bin, DEPLOY_ID: deployId });
     expect(status).toBe(1);
     expect(output).toContain('Terraform has no state encryption');
   });
 
   describe('down for a workspace whose tables are protected (aws)', () => {
-    const deployId = `guard-${process.pid}`;
-    const stateDir = path.join(repoRoot, '.state', deployId);
     beforeAll(() => {
       const profile = loadProfile({ DEPLOY_ENV: 'aws', DEPLOY_ID: deployId });
       const outdir = path.join(repoRoot, 'cdktf.out', deployId);
       createApp(profile, { outdir, bundlePath: fixtureBundle(tempDir()), stateDir: path.join(repoRoot, '.state') }).app.synth();
       mkdirSync(stateDir, { recursive: true });
-    });
-    afterAll(() => {
-      rmSync(path.join(repoRoot, 'cdktf.out', deployId), { recursive: true, force: true });
-      rmSync(stateDir, { recursive: true, force: true });
     });
 
     it.each([['no', undefined], ['a wrong', 'customers-api-aws']])(
