@@ -2,7 +2,7 @@
 // protection on, the account's API Gateway logs role left alone, the aws usage plan, the key policy with the deployer
 // statements, state encrypted with a KMS state key; then `make clean ENV=aws` refuses without CONFIRM (nothing
 // destroyed) and destroys everything with it (protection turned off first, key deletion in 30 days).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GetAccountCommand, GetUsagePlanCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -29,6 +29,8 @@ describe('the aws profile rehearsed on the emulator', () => {
   const tables = () => [outputs.table_name, outputs.emails_table_name, outputs.idempotency_table_name];
 
   beforeAll(async () => {
+    // The state key lives in the emulator, so a state left by an earlier run (another emulator) is undecryptable.
+    rmSync(path.join(repoRoot, '.state', deployId), { recursive: true, force: true });
     emulator = await startHostMiniStack();
     target = { endpoint: emulator.endpoint, deployId, profile: 'aws' };
     clients = awsClients(target.endpoint);
