@@ -108,7 +108,9 @@ describe('state and plan encryption', () => {
   it('local: both stacks encrypt state and plans with AES-GCM under a key derived from a sensitive passphrase variable', () => {
     const s = synthProfile({ DEPLOY_ENV: 'local' });
     for (const json of [s.paramsJson, s.apiJson].map(withEncryption)) {
-      expect(json.terraform.encryption).toEqual(encryptionWith({ pbkdf2: { state: { passphrase: `\${var.${STATE_PASSPHRASE_VARIABLE}}` } } }));
+      expect(json.terraform.encryption).toEqual(encryptionWith({
+        pbkdf2: { state: { passphrase: `\${var.${STATE_PASSPHRASE_VARIABLE}}`, iterations: 200_000 } },
+      }));
       expect(json.variable?.[STATE_PASSPHRASE_VARIABLE]).toEqual(expect.objectContaining({ type: 'string', sensitive: true }));
       expect(json.variable?.[STATE_PASSPHRASE_VARIABLE]).not.toHaveProperty('default');
     }

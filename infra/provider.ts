@@ -73,7 +73,9 @@ function addStateEncryption(stack: TerraformStack, encryption: StateEncryption):
       sensitive: true,
       description: 'Derives the state encryption key; scripts/deploy.sh reads it from its 0600 passphrase file',
     });
-    keyProvider = { pbkdf2: { state: { passphrase: passphrase.stringValue } } };
+    // The passphrase is 32 random bytes, so key stretching adds nothing: OpenTofu's minimum iterations (200,000,
+    // not its default 600,000) saves about 0.3 s on each of the several state reads and writes of every run.
+    keyProvider = { pbkdf2: { state: { passphrase: passphrase.stringValue, iterations: 200_000 } } };
   } else {
     // A fresh data key per state snapshot, wrapped by the KMS key (AES_256: what aes_gcm needs).
     keyProvider = { aws_kms: { state: { kms_key_id: encryption.kmsKeyId, key_spec: 'AES_256', region: encryption.region } } };
