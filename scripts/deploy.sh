@@ -5,6 +5,8 @@
 # `down` of a profile whose tables have deletion protection (aws) refuses unless CONFIRM=customers-api-<workspace>;
 # confirmed, it turns the protection off (an apply of the tables only), then destroys everything.
 set -euo pipefail
+# No silent exit: a failing command names itself (the engine steps print their own log's tail as well).
+trap 'echo "deploy.sh: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 action=${1:?usage: deploy.sh up|down ENV}
 env=${2:?usage: deploy.sh up|down ENV}
 cd "$(dirname "$0")/.."

@@ -41,7 +41,9 @@ EOF
   scripts/toolchain.sh provider >&2 # builds tofu first when missing
   eval "$(scripts/toolchain.sh env)"
 fi
-engine_version=$("$TF_BIN" version 2>/dev/null | head -n 1)
+# sed reads all of it: `head -n 1` can close the pipe while tofu still writes, and under pipefail its SIGPIPE made the
+# whole deploy exit here at random, silently.
+engine_version=$("$TF_BIN" version 2>/dev/null | sed -n 1p)
 case "$engine_version" in
   OpenTofu*) ;;
   *)
