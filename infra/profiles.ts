@@ -1,5 +1,6 @@
 // The one typed place that says how `local` and `aws` differ. Stacks read fields from here
 // instead of branching on the environment name.
+import { createHash } from 'node:crypto';
 
 export const ENV_NAMES = ['local', 'aws'] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -58,6 +59,11 @@ export interface Profile {
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
   readonly target: DeployTarget;
+  /**
+   * The REST API id to ask an emulator for (tags read on create), so the local URL survives destroy and redeploy.
+   * Undefined on AWS, which always picks its own.
+   */
+  readonly fixedRestApiId?: string;
   /** Base URL of the deployed stage, without a trailing slash. */
   readonly stageUrl: (stage: StageAddress) => string;
 }
@@ -140,6 +146,8 @@ export function loadProfile(env: Env = process.env): Profile {
       // plan: at 200/100 a 50-wide burst drew a 429 for one request in five on MiniStack.
       usagePlan: { burstLimit: 5_000, rateLimit: 10_000, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
       target: { kind: 'emulator', endpoint },
+      // 8 hex characters: the shape MiniStack's host-style execute-api routing expects; LocalStack needs lowercase.
+      fixedRestApiId: createHash('sha256').update(common.namePrefix).digest('hex').slice(0, 8),
       stageUrl: ({ apiId, stageName }) => `${publicEndpoint}/_aws/execute-api/${apiId}/${stageName}`,
     };
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { ZipFile } from 'yazl';
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -21,9 +21,19 @@ export interface LambdaArtifact {
 export async function buildLambda(outDir: string): Promise<LambdaArtifact> {
   const bundlePath = join(outDir, 'lambda', 'index.js');
   const zipPath = join(outDir, 'lambda.zip');
-  await build({
+  await build(lambdaBuildOptions(bundlePath));
+  const bundle = await readFile(bundlePath);
+  const zip = await zipEntries({ 'index.js': bundle });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(zipPath, zip);
+  return { bundlePath, zipPath, bundleBytes: bundle.length, zipSha256: createHash('sha256').update(zip).digest('hex') };
+}
+
+/** The one definition of how the handler is bundled: `make build` and the `make dev` watch both use it. */
+export function lambdaBuildOptions(outfile: string): BuildOptions {
+  return {
     entryPoints: [ENTRY_POINT],
-    outfile: bundlePath,
+    outfile,
     absWorkingDir: REPO_ROOT,
     bundle: true,
     minify: true,
@@ -34,15 +44,10 @@ export async function buildLambda(outDir: string): Promise<LambdaArtifact> {
     mainFields: ['module', 'main'],
     legalComments: 'none',
     logLevel: 'warning',
-  });
-  const bundle = await readFile(bundlePath);
-  const zip = await zipEntries({ 'index.js': bundle });
-  await mkdir(outDir, { recursive: true });
-  await writeFile(zipPath, zip);
-  return { bundlePath, zipPath, bundleBytes: bundle.length, zipSha256: createHash('sha256').update(zip).digest('hex') };
+  };
 }
 
-async function zipEntries(entries: Record<string, Buffer>): Promise<Buffer> {
+export async function zipEntries(entries: Record<string, Buffer>): Promise<Buffer> {
   const zip = new ZipFile();
   for (const name of Object.keys(entries).sort()) {
     zip.addBuffer(entries[name], name, { mtime: FIXED_MTIME, mode: FILE_MODE, compressionLevel: 9, forceDosTimestamp: true });
