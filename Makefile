@@ -36,8 +36,8 @@ COMPOSE_RUN_TOOLS = docker compose run --rm tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test build synth toolchain emulator-up emulator-down deploy outputs clean e2e \
-	integration-test emulator-image scan bench
-.PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _scan _bench
+	integration-test emulator-image scan bench dev logs dev-test bench-dev
+.PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _scan _bench _dev _logs _dev-test _bench-dev
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -91,6 +91,29 @@ deploy: ## deploy both stacks to ENV (local starts the emulator first) and write
 	$(RUN) _deploy
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
+
+dev: ## the local inner loop: deploy if out of date, push each service/ change to the function, apply infra/ changes, print its logs
+	@[ "$(ENV)" = local ] || { echo "make dev runs against the local emulator only (ENV=local)" >&2; exit 2; }
+	$(MAKE) emulator-up EMULATOR=$(EMULATOR)
+	$(RUN) _dev
+# node --import tsx: one process, so Ctrl-C reaches the loop itself, which stops what it started.
+_dev: _deps
+	source scripts/lib/profile-env.sh local && exec node --import tsx scripts/dev.ts
+
+logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
+	$(RUN) _logs
+_logs: _deps
+	source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) exec node --import tsx scripts/logs.ts
+
+dev-test: ## the dev loop's tests: log format, and make dev end to end on the host emulator in a temporary copy of the repo
+	$(RUN) _dev-test
+_dev-test: _build toolchain
+	npx jest --selectProjects dev --runInBand
+
+bench-dev: ## edit-to-live benchmark (a script, not in CI): 20 handler edits under make dev on the host emulator; p50, p95
+	$(RUN) _bench-dev
+_bench-dev: _build toolchain
+	npx tsx scripts/bench-dev.ts
 
 outputs: ## print the deployed stack's outputs for ENV
 	@cat .state/$(ENV)/outputs.json

@@ -19,5 +19,7 @@ module.exports = {
     project('infra', ['<rootDir>/infra/**/*.test.ts']),
     project('e2e', ['<rootDir>/integration/e2e.test.ts']),
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
+    // `make dev-test`: the log formatter, then the dev loop end to end on the host emulator (deploys).
+    project('dev', ['<rootDir>/scripts/dev/**/*.test.ts', '<rootDir>/integration/dev-loop.test.ts']),
   ],
 };
