@@ -85,7 +85,8 @@ async function main(): Promise<void> {
 
   let infraTimer: NodeJS.Timeout | undefined;
   started.infra = watch(path.join(ROOT, 'infra'), { recursive: true }, (_event, file) => {
-    if (!file || /\.test\.ts$|(^|\/)test-support\//.test(file)) return;
+    // Stack sources only: tests, test support and editors' temporary files change nothing deployed.
+    if (!file?.endsWith('.ts') || /\.test\.ts$|(^|\/)test-support\//.test(file)) return;
     clearTimeout(infraTimer);
     infraTimer = setTimeout(() => {
       say(`infra/${file} changed: re-synthesizing and applying (the slower path)`);
