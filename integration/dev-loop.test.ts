@@ -1,13 +1,15 @@
 // `make dev` end to end on the host emulator (MiniStack from the toolchain), in a temporary copy of the repository:
 // the loop deploys, an edit to the handler serves on the next request (on Node 22), its log lines are printed, a
 // syntax error and a type error are printed while the old code keeps serving, Ctrl-C stops everything it started,
-// the next deploy puts the built code back, and the URL survives destroy and redeploy.
+// the next deploy puts the built code back, a second make dev then deploys nothing and applies an infra/ change,
+// and the URL survives destroy and redeploy.
 // The whole scenario runs in beforeAll; each `it` asserts one thing it observed.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
 import {
@@ -34,6 +36,9 @@ interface Observed {
   leftAlive?: number[];
   stopMessage?: boolean;
   afterRedeploy?: Reply;
+  secondStart?: string;
+  infraChangeOutput?: string;
+  logLevelAfterInfraChange?: string;
   urlBefore?: string;
   urlAfterDestroyAndDeploy?: string;
   afterFreshDeploy?: Reply;
@@ -103,6 +108,26 @@ beforeAll(async () => {
   inCopy('scripts/deploy.sh', ['up', 'local']);
   seen.afterRedeploy = await post(url, key);
 
+  // Nothing changed since: a new make dev applies nothing.
+  const again = DevLoop.start(root, env());
+  loop = again;
+  mark = (await again.waitFor(/watching service\//, 5 * 60_000)).end;
+  seen.secondStart = again.output;
+
+  // An infra change: the function's LOG_LEVEL, applied while the loop runs.
+  const stackFile = path.join(root, 'infra', 'api-stack.ts');
+  const stack = readFileSync(stackFile, 'utf8');
+  if (!stack.includes("LOG_LEVEL: 'INFO'")) throw new Error("infra/api-stack.ts no longer sets LOG_LEVEL: 'INFO'; pick another edit");
+  writeFileSync(stackFile, stack.replace("LOG_LEVEL: 'INFO'", "LOG_LEVEL: 'DEBUG'"));
+  await again.waitFor(/deployed in [\d.]+ s/, 5 * 60_000, mark);
+  seen.infraChangeOutput = again.output.slice(mark);
+  const { Environment } = await awsClients(endpoint).lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: outputs().function_name }),
+  );
+  seen.logLevelAfterInfraChange = Environment?.Variables?.LOG_LEVEL;
+  await again.interrupt();
+  loop = undefined;
+
   inCopy('scripts/deploy.sh', ['down', 'local']);
   deployed = false;
   inCopy('scripts/deploy.sh', ['up', 'local']);
@@ -166,6 +191,16 @@ describe('make dev on MiniStack', () => {
   it('the next deploy replaces the pushed code with the built bundle', () => {
     expect(seen.afterRedeploy?.status).toBe(201);
     expect(seen.afterRedeploy?.headers.get('x-dev-loop')).toBeNull();
+  });
+
+  it('deploys nothing when started again with nothing changed since the last deploy', () => {
+    expect(seen.secondStart).toMatch(/deployment is up to date: nothing to apply/);
+    expect(seen.secondStart).not.toMatch(/deploying|Apply complete/);
+  });
+
+  it('re-synthesizes and applies a change under infra/, saying it is the slower path', () => {
+    expect(seen.infraChangeOutput).toMatch(/infra\/api-stack\.ts changed: re-synthesizing and applying \(the slower path\)/);
+    expect(seen.logLevelAfterInfraChange).toBe('DEBUG');
   });
 
   it('keeps the same URL across destroy and a fresh deploy, and that URL serves', () => {
