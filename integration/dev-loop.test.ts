@@ -28,6 +28,7 @@ interface Observed {
   afterEdit?: Reply;
   rejected?: Reply;
   rejectedLogLine?: string;
+  makeLogsLine?: string;
   syntaxErrorOutput?: string;
   afterSyntaxError?: Reply;
   typeErrorOutput?: string;
@@ -80,6 +81,10 @@ beforeAll(async () => {
   seen.rejected = await post(url, key, email);
   const requestId = seen.rejected.body.requestId ?? 'none';
   seen.rejectedLogLine = (await loop.waitFor(new RegExp(`.*Request rejected.*${requestId}.*`), 30_000, mark)).match[0];
+  // make logs prints the same line from the log group's recent past, then keeps following until Ctrl-C.
+  const logs = DevLoop.start(root, env(), 'logs');
+  seen.makeLogsLine = (await logs.waitFor(new RegExp(`.*Request rejected.*${requestId}.*`), 60_000)).match[0];
+  await logs.interrupt();
 
   wrapHandler(root, `${headerWrapper({ 'x-dev-loop': 'edit-2' })}\nexport const = ;\n`);
   await loop.waitFor(/build error; the old code keeps serving:/, 30_000, mark);
@@ -168,6 +173,10 @@ describe('make dev on MiniStack', () => {
   it('prints the function\'s log line for a rejected request readably: level, message, status, requestId', () => {
     expect(seen.rejected?.status).toBe(409);
     expect(seen.rejectedLogLine).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}Request rejected status=409 requestId=\S+/);
+  });
+
+  it('make logs prints the same line, from the recent past', () => {
+    expect(seen.makeLogsLine).toBe(seen.rejectedLogLine);
   });
 
   it('prints a syntax error and keeps serving the old code', () => {

@@ -86,7 +86,7 @@ export const handler = async (event: APIGatewayProxyEvent, context?: Context) =>
 };
 `;
 
-/** `make dev` running in its own process group, as from a terminal; its output is collected. */
+/** A long-running make target (`make dev`, `make logs`) in its own process group, as from a terminal; output collected. */
 export class DevLoop {
   output = '';
   private readonly exited: Promise<number | null>;
@@ -97,8 +97,8 @@ export class DevLoop {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static start(root: string, env: NodeJS.ProcessEnv): DevLoop {
-    return new DevLoop(spawn('make', ['dev'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+  static start(root: string, env: NodeJS.ProcessEnv, target = 'dev'): DevLoop {
+    return new DevLoop(spawn('make', [target], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   get pid(): number {
@@ -112,8 +112,8 @@ export class DevLoop {
       const rest = this.output.slice(from);
       const match = pattern.exec(rest);
       if (match) return { match, end: from + match.index + match[0].length };
-      if (Date.now() > deadline) throw new Error(`make dev did not print ${pattern} within ${timeoutMs} ms; output:\n${this.output}`);
-      if (this.child.exitCode !== null) throw new Error(`make dev exited (${this.child.exitCode}); output:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`make did not print ${pattern} within ${timeoutMs} ms; output:\n${this.output}`);
+      if (this.child.exitCode !== null) throw new Error(`make exited (${this.child.exitCode}); output:\n${this.output}`);
       await sleep(50);
     }
   }
@@ -124,7 +124,7 @@ export class DevLoop {
     return Promise.race([
       this.exited,
       sleep(timeoutMs).then(() => {
-        throw new Error(`make dev still running ${timeoutMs} ms after SIGINT; output:\n${this.output}`);
+        throw new Error(`make still running ${timeoutMs} ms after SIGINT; output:\n${this.output}`);
       }),
     ]);
   }
