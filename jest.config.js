@@ -1,5 +1,8 @@
-// One jest config, four projects: the fast suite (service + infra) deploys nothing;
-// e2e and integration deploy for real and are run by their own make targets.
+// One jest config, six projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
+// runs the pure ones alone (unit, infra: no emulator, seconds); e2e and integration deploy for real and are run by
+// their own make targets (compose too: it needs Docker Compose).
+// ts-jest 29.4 transpiles each file on its own (tsconfig's isolatedModules; no type check here, `make check` runs
+// tsc). Under module nodenext a .ts file of this package (no "type": "module") compiles to CommonJS, as jest needs.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const project = (name, testMatch, extra = {}) => ({
   displayName: name,
@@ -9,17 +12,34 @@ const project = (name, testMatch, extra = {}) => ({
   ...extra,
 });
 
+// Tests that need no server: the pure core, its property tests, helpers, the README check. A new test file lands in
+// the MiniStack-backed `service` project unless it is listed here.
+const pureTests = [
+  'service/src/config.test.ts',
+  'service/src/customer.test.ts',
+  'service/src/customer.property.test.ts',
+  'service/src/errors.test.ts',
+  'service/src/request.test.ts',
+  'scripts/lib/concurrency-pool.test.ts',
+  'scripts/lib/free-port.test.ts',
+  'scripts/readme-make-targets.test.ts',
+  'scripts/dev/log-format.test.ts',
+];
+
 module.exports = {
   projects: [
-    // The service tests share one MiniStack (DynamoDB only) per run; `make test` installs it first.
-    project('service', ['<rootDir>/service/**/*.test.ts'], {
+    project('unit', pureTests.map((file) => `<rootDir>/${file}`)),
+    // The tests that talk to DynamoDB share one MiniStack (DynamoDB only) per run; `make test` installs it first.
+    project('service', ['<rootDir>/service/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', ...pureTests.map((file) => `!**/${file}`)], {
       globalSetup: '<rootDir>/service/test-support/global-setup.ts',
       globalTeardown: '<rootDir>/service/test-support/global-teardown.ts',
     }),
     project('infra', ['<rootDir>/infra/**/*.test.ts']),
     project('e2e', ['<rootDir>/integration/e2e.test.ts']),
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
-    // `make dev-test`: the log formatter, then the dev loop end to end on the host emulator (deploys).
-    project('dev', ['<rootDir>/scripts/dev/**/*.test.ts', '<rootDir>/integration/dev-loop.test.ts']),
+    // The compose path end to end (make through the tools container) and the LocalStack wiring: needs Docker Compose.
+    project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
+    // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).
+    project('dev', ['<rootDir>/integration/dev-loop.test.ts']),
   ],
 };

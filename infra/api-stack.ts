@@ -35,6 +35,7 @@ export class ApiStack extends TerraformStack {
       logRetentionDays: profile.logRetentionDays,
       logKey: key,
       environment: { POWERTOOLS_SERVICE_NAME: APP_NAME, LOG_LEVEL: 'INFO' },
+      architecture: profile.lambdaArchitecture,
     });
     const dbName = readDbNameParameter(this, profile.parameterNames.dbName);
     const storage = { key, deletionProtection: profile.tableDeletionProtection };
@@ -43,10 +44,16 @@ export class ApiStack extends TerraformStack {
     // customer, in a table of its own so DA_Serverless holds customers only.
     const emails = new EncryptedTable(this, 'emails', { name: `${dbName}_emails`, hashKey: 'email', ...storage });
     // Each call sets the variable, the role's statement for the table (and KMS, once) and the key policy entry.
-    // TransactWriteItems needs PutItem on every table it puts to, and nothing more.
-    handler.useTable(table, { variable: 'DB_NAME', sid: 'PutCustomers', actions: ['dynamodb:PutItem'] });
+    // TransactWriteItems needs PutItem on every table it puts to (service/src/repository.ts); on a claim conflict
+    // the function reads whether the claimed customer exists (GetItem) and, repairing an orphaned claim, checks in
+    // the transaction that it is still absent (ConditionCheckItem).
+    handler.useTable(table, {
+      variable: 'DB_NAME',
+      sid: 'UseCustomers',
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'],
+    });
     handler.useTable(emails, { variable: 'EMAILS_TABLE_NAME', sid: 'PutEmailClaims', actions: ['dynamodb:PutItem'] });
-    // Powertools idempotency records for the Idempotency-Key header, expired by DynamoDB TTL after 24 h.
+    // Idempotency-Key records, written in the create's transaction and expired by DynamoDB TTL after 24 h.
     const idempotency = new EncryptedTable(this, 'idempotency', {
       name: `${dbName}_idempotency`,
       hashKey: 'id',
@@ -56,8 +63,8 @@ export class ApiStack extends TerraformStack {
     handler.useTable(idempotency, {
       variable: 'IDEMPOTENCY_TABLE_NAME',
       sid: 'UseIdempotencyRecords',
-      // Exactly what Powertools' DynamoDBPersistenceLayer calls.
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      // PutItem in the transaction; GetItem only when a cancellation does not return the record (ALL_OLD).
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
     });
 
     const accessLog = new AccessLog(this, 'access-log', {

@@ -19,6 +19,8 @@ export interface NodejsFunctionProps {
   /** Encrypts the function's log group. */
   readonly logKey: KmsKey;
   readonly environment?: Readonly<Record<string, string>>;
+  /** The bundle is plain JavaScript (esbuild, no native modules), so it runs on either. */
+  readonly architecture: 'arm64' | 'x86_64';
 }
 
 /** What a function may do with one table, and the environment variable that names it. */
@@ -51,7 +53,8 @@ export class NodejsFunction extends Construct {
     if (!existsSync(props.bundlePath)) {
       throw new Error(`Lambda bundle ${path.relative(process.cwd(), props.bundlePath)} not found: run \`make build\` first`);
     }
-    this.environment = { ...props.environment };
+    // The bundle ships index.js.map (service/build.ts): with it an ERROR's stack names our .ts files and lines.
+    this.environment = { NODE_OPTIONS: '--enable-source-maps', ...props.environment };
 
     // Created by us (not by Lambda on first log line) so retention, encryption and deletion are managed.
     const logGroupName = `/aws/lambda/${props.functionName}`;
@@ -84,9 +87,10 @@ export class NodejsFunction extends Construct {
       filename: bundle.path,
       sourceCodeHash: bundle.assetHash,
       memorySize: 256,
-      // Above the SDK's worst case (3 attempts x (1 s connect + 3 s request) + backoff, ~13 s), below API Gateway's 29 s.
+      // The handler's deadline (service/src/deadline.ts) ends every DynamoDB call 1 s before this runs out, so a slow
+      // DynamoDB gets a 503 with Retry-After rather than a killed function; below API Gateway's 29 s.
       timeout: 15,
-      architectures: ['x86_64'],
+      architectures: [props.architecture],
       environment: { variables: this.environment },
       // Log group first, so Lambda never creates an unmanaged one; policy first, so the first call can write.
       dependsOn: [this.logGroup, this.rolePolicy],

@@ -58,6 +58,8 @@ export interface Profile {
   readonly tableDeletionProtection: boolean;
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
+  /** The Lambda's instruction set: Graviton (arm64) on AWS, cheaper per GB-second; the host's x86_64 for emulators. */
+  readonly lambdaArchitecture: 'arm64' | 'x86_64';
   readonly target: DeployTarget;
   /**
    * The REST API id to ask an emulator for (tags read on create), so the local URL survives destroy and redeploy.
@@ -145,6 +147,7 @@ export function loadProfile(env: Env = process.env): Profile {
       // AWS's account-level defaults (5,000 burst, 10,000 per second), so `make bench` measures the code, not the
       // plan: at 200/100 a 50-wide burst drew a 429 for one request in five on MiniStack.
       usagePlan: { burstLimit: 5_000, rateLimit: 10_000, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
+      lambdaArchitecture: 'x86_64',
       target: { kind: 'emulator', endpoint },
       // 8 hex characters: the shape MiniStack's host-style execute-api routing expects; LocalStack needs lowercase.
       fixedRestApiId: createHash('sha256').update(common.namePrefix).digest('hex').slice(0, 8),
@@ -157,6 +160,7 @@ export function loadProfile(env: Env = process.env): Profile {
     // Opt-in: other APIs in the account and region may rely on the setting this would replace and reset.
     apiGatewayLogsRole: logsRoleMode(env, 'existing'),
     usagePlan: { burstLimit: 20, rateLimit: 10, quotaLimit: 10_000, quotaPeriod: 'DAY' },
+    lambdaArchitecture: 'arm64',
     target: awsTarget(env, region),
     stageUrl: ({ invokeUrl }) => invokeUrl,
   };

@@ -20,7 +20,7 @@ const TABLES: TableCase[] = [
     suffix: '_idempotency',
     variable: 'IDEMPOTENCY_TABLE_NAME',
     hashKey: 'id',
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
     // service/src/idempotency.ts stores the expiry there (IDEMPOTENCY_EXPIRY_ATTRIBUTE).
     ttlAttribute: 'expiration',
   },

@@ -1,41 +1,53 @@
-// Load benchmark (a script, not a test): `make bench`, or `npx tsx scripts/bench.ts [options]` after `make build`.
+// Benchmark (a script, not a test): `make bench`, or `npx tsx scripts/bench.ts` after `make build`.
 //
-//   api      N concurrent POST /customers against the deployed API (reads .state/<workspace>/outputs.json and the
-//            API key from SSM, as integration/support does), then counts the items it created: exactly N, no
-//            duplicate ids. Needs a deploy first (`make deploy`, or any DEPLOY_ID workspace); it deploys nothing.
-//   handler  the same N creates against the built bundle in this process, on MiniStack's DynamoDB (the toolchain's).
-//   cold     the bundle's cold start in fresh `node` processes (require + first request), and its size.
+// Measures this checkout's bundle side by side with a baseline commit's (BENCH_BASELINE, default a2417bb: main before
+// issue 13), in one run, because absolute times move with the machine's load and only the ratios mean something:
+//   size     the bundle's bytes (dist/lambda/index.js) and zip
+//   cold     fresh `node` processes: `require` of the bundle, then its first request (median of BENCH_COLD_RUNS)
+//   calls    DynamoDB calls per create, with and without an Idempotency-Key, counted by a proxy in front of MiniStack
+//   handler  BENCH_N creates, BENCH_CONCURRENCY at a time, against the bundle in a child process, unkeyed and keyed
+//            (every request its own Idempotency-Key); the median over BENCH_ROUNDS rounds, the builds taking turns first
+//   api      the same creates against the deployed API (after `make deploy`; only this checkout's build is deployed)
+// The baseline is exported with `git archive` into the toolchain cache, `npm ci`-ed and built with its own
+// service/build.ts, once. Everything runs on MiniStack's DynamoDB (scripts/lib/ministack.ts), fresh tables per run.
 //
 // Options (flag or environment variable): --n / BENCH_N (1000), --concurrency / BENCH_CONCURRENCY (50),
-// --targets / BENCH_TARGETS (api,handler,cold), --cold-runs / BENCH_COLD_RUNS (5). Workspace: DEPLOY_ID, else ENV
-// (local). Emulator: EMULATOR_ENDPOINT (http://localhost:4566).
+// --rounds / BENCH_ROUNDS (3), --cold-runs / BENCH_COLD_RUNS (15), --targets / BENCH_TARGETS (compare; or api),
+// --baseline / BENCH_BASELINE (a2417bb). api: workspace DEPLOY_ID, else ENV (local); EMULATOR_ENDPOINT.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { awsClients } from '../integration/support/aws-clients';
 import type { StackOutputs } from '../integration/support/stack';
 import { fetchRespectingThrottle } from '../integration/support/throttled-fetch';
-import type { TableNames } from '../service/src/repository';
-import { countItems, createTestTables } from '../service/test-support/dynamodb';
-import { customersEvent } from '../service/test-support/events';
-import { startMiniStack, stopMiniStack } from '../service/test-support/ministack';
+import { mapConcurrently } from './lib/concurrency-pool';
+import { startMiniStack, stopMiniStack } from './lib/ministack';
+import { countItems, scanItems } from './lib/scan-table';
+import { baselineBuild, type Build } from './bench/baseline-build';
+import { startCountingProxy } from './bench/counting-proxy';
+import { createTables } from './bench/dynamodb-tables';
 
 const ROOT = path.resolve(__dirname, '..');
-const BUNDLE = path.join(ROOT, 'dist', 'lambda', 'index.js');
-const ZIP = path.join(ROOT, 'dist', 'lambda.zip');
-const TARGETS = ['api', 'handler', 'cold'] as const;
+const CURRENT_BUNDLE = path.join(ROOT, 'dist', 'lambda', 'index.js');
+const CACHE = process.env.CUSTOMERS_API_CACHE ?? path.join(os.homedir(), '.cache', 'customers-api');
+const TARGETS = ['compare', 'api'] as const;
 type Target = (typeof TARGETS)[number];
+const FAKE_AWS = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+// Creates per variant for the call count: sequential, so every call is attributed to its create.
+const CALL_COUNT_CREATES = 20;
 
 interface Options {
   n: number;
   concurrency: number;
-  targets: Target[];
+  rounds: number;
   coldRuns: number;
+  targets: Target[];
+  baseline: string;
   workspace: string;
   endpoint: string;
 }
@@ -44,6 +56,11 @@ interface Sample {
   ms: number;
   status: number;
   id?: string;
+}
+
+interface LoadRun {
+  samples: Sample[];
+  wallMs: number;
 }
 
 function option(name: string, env: string, fallback: string): string {
@@ -58,218 +75,338 @@ function positiveInt(name: string, value: string): number {
 }
 
 function readOptions(): Options {
-  const targets = option('targets', 'BENCH_TARGETS', TARGETS.join(',')).split(',').map((t) => t.trim());
+  const targets = option('targets', 'BENCH_TARGETS', 'compare').split(',').map((t) => t.trim());
   const unknown = targets.filter((t) => !(TARGETS as readonly string[]).includes(t));
   if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; expected some of ${TARGETS.join(', ')}`);
   return {
     n: positiveInt('n', option('n', 'BENCH_N', '1000')),
     concurrency: positiveInt('concurrency', option('concurrency', 'BENCH_CONCURRENCY', '50')),
+    rounds: positiveInt('rounds', option('rounds', 'BENCH_ROUNDS', '3')),
+    coldRuns: positiveInt('cold-runs', option('cold-runs', 'BENCH_COLD_RUNS', '15')),
     targets: targets as Target[],
-    coldRuns: positiveInt('cold-runs', option('cold-runs', 'BENCH_COLD_RUNS', '5')),
+    baseline: option('baseline', 'BENCH_BASELINE', 'a2417bb'),
     workspace: process.env.DEPLOY_ID || process.env.ENV || 'local',
     endpoint: process.env.EMULATOR_ENDPOINT ?? 'http://localhost:4566',
   };
 }
 
-// ---------- measurement helpers ----------
+// ---------- statistics ----------
 
-async function runConcurrently(n: number, concurrency: number, call: (index: number) => Promise<Omit<Sample, 'ms'>>) {
-  const samples: Sample[] = new Array<Sample>(n);
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < n) {
-      const index = next++;
-      const t0 = performance.now();
-      try {
-        samples[index] = { ...(await call(index)), ms: performance.now() - t0 };
-      } catch {
-        samples[index] = { status: 0, ms: performance.now() - t0 };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-  return { samples, wallMs: performance.now() - started };
-}
-
-function percentile(sorted: number[], p: number): number {
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function report(title: string, samples: Sample[], wallMs: number): void {
-  const sorted = samples.map(({ ms }) => ms).sort((a, b) => a - b);
-  const byStatus = samples.reduce<Record<string, number>>((acc, { status }) => ({ ...acc, [status || 'error']: (acc[status || 'error'] ?? 0) + 1 }), {});
-  console.log(`\n${title}`);
-  console.log(`  requests   ${samples.length} (status ${Object.entries(byStatus).map(([s, c]) => `${s}: ${c}`).join(', ')})`);
-  console.log(`  latency    p50 ${percentile(sorted, 50).toFixed(1)} ms · p95 ${percentile(sorted, 95).toFixed(1)} ms · p99 ${percentile(sorted, 99).toFixed(1)} ms · max ${sorted[sorted.length - 1].toFixed(1)} ms`);
-  console.log(`  throughput ${(samples.length / (wallMs / 1000)).toFixed(1)} req/s (${(wallMs / 1000).toFixed(2)} s wall)`);
+const median = (values: number[]) => percentile(values, 50);
+
+function summarize({ samples, wallMs }: LoadRun) {
+  const ms = samples.map((sample) => sample.ms);
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99), rps: samples.length / (wallMs / 1000) };
 }
 
-/** Checks the table: exactly `n` items carry this run's marker, and their ids are unique and match the 201s. */
-async function verifyItems(client: DynamoDBClient, tableName: string, runId: string, samples: Sample[], n: number): Promise<boolean> {
-  const ids: string[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ProjectionExpression: 'id, email', ConsistentRead: true, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) if (item.email?.S?.includes(`.${runId}.`)) ids.push(item.id?.S ?? '');
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  const unique = new Set(ids);
-  const answered = samples.filter(({ status }) => status === 201).map(({ id }) => id ?? '');
-  const allAnsweredStored = answered.every((id) => unique.has(id));
-  const ok = ids.length === n && unique.size === n && answered.length === n && allAnsweredStored;
-  console.log(`  items      ${ids.length} new for this run (expected ${n}), ${unique.size} distinct ids, ${answered.length} answered 201, every 201 id stored: ${allAnsweredStored} -> ${ok ? 'OK' : 'MISMATCH'}`);
-  return ok;
+function statusCounts(samples: Sample[]): string {
+  const counts: Record<string, number> = {};
+  for (const { status } of samples) counts[status || 'error'] = (counts[status || 'error'] ?? 0) + 1;
+  return Object.entries(counts).map(([status, count]) => `${status}: ${count}`).join(', ');
 }
 
-/** One email claim per customer: the unique constraint held under concurrency (fresh tables only). */
-async function verifyClaims(client: DynamoDBClient, tables: TableNames, n: number): Promise<boolean> {
-  const claims = await countItems(client, tables.emails);
-  console.log(`  claims     ${claims} email claims (expected ${n}) -> ${claims === n ? 'OK' : 'MISMATCH'}`);
-  return claims === n;
+/** Runs `call` n times, `concurrency` at a time, timing each; a throw is recorded as status 0. */
+async function timedLoad(n: number, concurrency: number, call: (index: number) => Promise<Omit<Sample, 'ms'>>): Promise<LoadRun> {
+  const started = performance.now();
+  const samples = await mapConcurrently(Array.from({ length: n }, (_, index) => index), concurrency, async (index) => {
+    const t0 = performance.now();
+    const outcome = await call(index).catch(() => ({ status: 0 }));
+    return { ...outcome, ms: performance.now() - t0 };
+  });
+  return { samples, wallMs: performance.now() - started };
 }
+
+// ---------- the event a REST API sends ----------
 
 const customerBody = (runId: string, index: number) =>
   JSON.stringify({ firstname: 'Bench', lastname: `Run ${index}`, email: `bench.${runId}.${index}@example.com` });
 
-// ---------- targets ----------
-
-async function benchApi(options: Options, runId: string): Promise<boolean> {
-  const outputsFile = path.join(ROOT, '.state', options.workspace, 'outputs.json');
-  if (!existsSync(outputsFile)) {
-    throw new Error(
-      `nothing deployed in workspace '${options.workspace}' (${path.relative(ROOT, outputsFile)} is missing). ` +
-        'Run `make deploy` first (or set DEPLOY_ID/EMULATOR_ENDPOINT to a deployed workspace), or BENCH_TARGETS=handler,cold.',
-    );
-  }
-  const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as StackOutputs;
-  const clients = awsClients(options.endpoint);
-  const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
-  const apiKey = Parameter?.Value;
-  if (!apiKey) throw new Error(`no API key in SSM ${outputs.api_key_parameter_name}`);
-  console.log(`\nAPI: ${outputs.api_url} (workspace ${options.workspace}, emulator ${options.endpoint})`);
-
-  let throttledTotal = 0;
-  const { samples, wallMs } = await runConcurrently(options.n, options.concurrency, async (index) => {
-    const init = { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: customerBody(runId, index) };
-    const { response, throttled } = await fetchRespectingThrottle(outputs.api_url, init, 60_000);
-    throttledTotal += throttled;
-    const body = (await response.json().catch(() => ({}))) as { id?: string };
-    return { status: response.status, id: body.id };
-  });
-  report(`API Gateway -> Lambda -> DynamoDB (emulator): ${options.n} creates, ${options.concurrency} at a time`, samples, wallMs);
-  console.log(`  throttled  ${throttledTotal} answers were the usage plan's 429, retried after a backoff (latency includes it)`);
-  const ok = await verifyItems(clients.dynamodb, outputs.table_name, runId, samples, options.n);
-  Object.values(clients).forEach((client) => client.destroy());
-  return ok;
-}
-
-/** MiniStack's DynamoDB on a free loopback port with fresh customers, email-claim and idempotency tables. */
-async function startLocalTables() {
-  const ministack = await startMiniStack();
-  const client = new DynamoDBClient({ endpoint: ministack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const tables = await createTestTables(client);
+function proxyEvent(body: string, idempotencyKey?: string): APIGatewayProxyEvent {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   return {
-    endpoint: ministack.endpoint,
-    client,
-    tables,
-    env: { DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, IDEMPOTENCY_TABLE_NAME: tables.idempotency },
-    stop: async () => {
-      client.destroy();
-      await stopMiniStack(ministack.pid);
-    },
+    resource: '/customers',
+    path: '/customers',
+    httpMethod: 'POST',
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: randomUUID(),
+      resourcePath: '/customers',
+      httpMethod: 'POST',
+      identity: { apiKeyId: 'bench-api-key' },
+    } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }
 
-const FAKE_AWS = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+// ---------- child processes ----------
 
-async function benchHandler(options: Options, runId: string): Promise<boolean> {
-  const { endpoint, client, tables, env, stop } = await startLocalTables();
-  try {
-    Object.assign(process.env, FAKE_AWS, env, { AWS_ENDPOINT_URL_DYNAMODB: endpoint });
-    // The built artifact, loaded the way the Lambda runtime loads it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { handler } = require(BUNDLE) as { handler: (event: unknown, context: unknown) => Promise<APIGatewayProxyResult> };
-    const { samples, wallMs } = await runConcurrently(options.n, options.concurrency, async (index) => {
-      const result = await handler(customersEvent({ body: customerBody(runId, index) }), { awsRequestId: randomUUID() });
-      return { status: result.statusCode, id: (JSON.parse(result.body) as { id?: string }).id };
-    });
-    report(`handler in-process (built bundle) -> MiniStack DynamoDB: ${options.n} creates, ${options.concurrency} at a time`, samples, wallMs);
-    return (await verifyItems(client, tables.customers, runId, samples, options.n)) && (await verifyClaims(client, tables, options.n));
-  } finally {
-    await stop();
-  }
+interface ChildJob {
+  bundle: string;
+  n: number;
+  concurrency: number;
+  keyed: boolean;
+  runId: string;
 }
 
-// Runs in a fresh node: performance.now() counts from the process's time origin, so `boot` is Node's own startup.
+/** In the child: loads the bundle the way the Lambda runtime does and fires the job's creates at it. */
+async function runChildJob(job: ChildJob): Promise<LoadRun> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { handler } = require(job.bundle) as { handler: (event: unknown, context: unknown) => Promise<APIGatewayProxyResult> };
+  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 15_000 };
+  return timedLoad(job.n, job.concurrency, async (index) => {
+    const key = job.keyed ? `${job.runId}-${index}` : undefined;
+    const result = await handler(proxyEvent(customerBody(job.runId, index), key), context);
+    return { status: result.statusCode, id: (JSON.parse(result.body) as { id?: string }).id };
+  });
+}
+
+/**
+ * Each build runs in its own Node process (this script again, in child mode), so the two never share a heap, a
+ * module cache or an event loop, and run with the NODE_OPTIONS they are deployed with.
+ */
+function inChild(build: Build, env: Record<string, string>, job: Omit<ChildJob, 'bundle'>): Promise<LoadRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename], {
+      env: { ...process.env, ...FAKE_AWS, ...env, NODE_OPTIONS: build.nodeOptions, BENCH_CHILD_JOB: JSON.stringify({ ...job, bundle: build.bundle }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout.slice(stdout.lastIndexOf('\n{') + 1)) as LoadRun) : reject(new Error(`bench child exited ${code}`))));
+  });
+}
+
+// A fresh plain `node` per run (no tsx): performance.now() counts from the process's time origin.
 const COLD_RUNNER = `
 const boot = performance.now();
 const { handler } = require(process.argv[1]);
 const loaded = performance.now();
-handler(JSON.parse(process.argv[2]), { awsRequestId: 'bench-cold' }).then((result) => {
-  const done = performance.now();
-  process.stdout.write(JSON.stringify({ boot, init: loaded - boot, firstRequest: done - loaded, status: result.statusCode }));
+handler(JSON.parse(process.argv[2]), { awsRequestId: 'bench-cold', getRemainingTimeInMillis: () => 15000 }).then((result) => {
+  process.stdout.write(JSON.stringify({ boot, require: loaded - boot, firstRequest: performance.now() - loaded, status: result.statusCode }));
 });`;
 
 interface ColdRun {
-  boot: number;
-  init: number;
+  require: number;
   firstRequest: number;
   status: number;
-  processMs: number;
 }
 
-function coldRun(env: Record<string, string>, event: unknown): Promise<ColdRun> {
+function coldRun(build: Build, env: Record<string, string>, event: unknown): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['-e', COLD_RUNNER, BUNDLE, JSON.stringify(event)], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, ['-e', COLD_RUNNER, build.bundle, JSON.stringify(event)], {
+      env: { PATH: process.env.PATH ?? '', ...FAKE_AWS, ...env, NODE_OPTIONS: build.nodeOptions },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`cold run exited ${code}: ${stderr}`));
-      resolve({ ...(JSON.parse(stdout) as Omit<ColdRun, 'processMs'>), processMs: performance.now() - started });
-    });
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as ColdRun) : reject(new Error(`cold run exited ${code}: ${stderr}`))));
   });
 }
 
-async function benchCold(options: Options, runId: string): Promise<boolean> {
-  const bundleKb = statSync(BUNDLE).size / 1024;
-  const zipKb = statSync(ZIP).size / 1024;
-  const local = await startLocalTables();
+// ---------- compare: this build against the baseline ----------
+
+interface Figures {
+  bundleKb: number;
+  zipKb: number;
+  requireMs: number;
+  /** The same without NODE_OPTIONS: what --enable-source-maps costs (Node scans the bundle for it at load). */
+  requirePlainMs: number;
+  firstRequestMs: number;
+  callsUnkeyed: number;
+  callsKeyed: number;
+  unkeyed: { p50: number; p99: number; rps: number };
+  keyed: { p50: number; p99: number; rps: number };
+}
+
+async function compare(options: Options): Promise<boolean> {
+  if (!existsSync(CURRENT_BUNDLE)) throw new Error(`${path.relative(ROOT, CURRENT_BUNDLE)} is missing: run \`make build\` first (make bench does)`);
+  const builds: Build[] = [baselineBuild(ROOT, CACHE, options.baseline), { label: 'this build', bundle: CURRENT_BUNDLE, nodeOptions: '--enable-source-maps' }];
+  const miniStack = await startMiniStack({ services: 'dynamodb' });
+  const client = new DynamoDBClient({ endpoint: miniStack.endpoint, ...FAKE_AWS_CLIENT });
+  const proxy = await startCountingProxy(miniStack.endpoint);
+  const runId = `b${Date.now().toString(36)}`;
+  const partial = builds.map(() => ({ cold: [] as ColdRun[], coldPlain: [] as ColdRun[], unkeyed: [] as LoadRun[], keyed: [] as LoadRun[] }));
+  const figures: Partial<Figures>[] = builds.map((build) => ({
+    bundleKb: statSync(build.bundle).size / 1024,
+    zipKb: statSync(path.join(path.dirname(build.bundle), '..', 'lambda.zip')).size / 1024,
+  }));
+  let ok = true;
   try {
-    const env = { ...FAKE_AWS, ...local.env, AWS_ENDPOINT_URL_DYNAMODB: local.endpoint };
-    const runs: ColdRun[] = [];
-    for (let index = 0; index < options.coldRuns; index++) {
-      runs.push(await coldRun(env, customersEvent({ body: customerBody(`${runId}-cold`, index) })));
+    const direct = { AWS_ENDPOINT_URL_DYNAMODB: miniStack.endpoint };
+    // Cold starts, alternating builds so both see the same machine load.
+    const coldTables = await createTables(client);
+    for (let run = 0; run < options.coldRuns; run++) {
+      for (const [index, build] of alternate(builds, run)) {
+        partial[index].cold.push(await coldRun(build, { ...coldTables, ...direct }, proxyEvent(customerBody(`${runId}-cold${index}`, run))));
+        partial[index].coldPlain.push(await coldRun({ ...build, nodeOptions: '' }, { ...coldTables, ...direct }, proxyEvent(customerBody(`${runId}-plain${index}`, run))));
+      }
     }
-    const median = (pick: (run: ColdRun) => number) => percentile(runs.map(pick).sort((a, b) => a - b), 50).toFixed(1);
-    console.log(`\ncold start of the built bundle: median of ${runs.length} fresh \`node\` processes (statuses ${runs.map((r) => r.status).join(',')})`);
-    console.log(`  node boot            ${median((r) => r.boot)} ms (before the bundle is touched)`);
-    console.log(`  init (require)       ${median((r) => r.init)} ms`);
-    console.log(`  first request        ${median((r) => r.firstRequest)} ms (includes the SDK's first connection)`);
-    console.log(`  init + first request ${median((r) => r.init + r.firstRequest)} ms`);
-    console.log(`  process wall time    ${median((r) => r.processMs)} ms (spawn to exit)`);
-    console.log(`  bundle size          ${bundleKb.toFixed(1)} KB (dist/lambda/index.js), zip ${zipKb.toFixed(1)} KB`);
-    return runs.every(({ status }) => status === 201);
+    // DynamoDB calls per create, through the counting proxy.
+    for (const [index, build] of builds.entries()) {
+      for (const keyed of [false, true]) {
+        const tables = await createTables(client);
+        proxy.take();
+        const run = await inChild(build, { ...tables, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint }, {
+          n: CALL_COUNT_CREATES, concurrency: 1, keyed, runId: `${runId}-calls${index}${keyed ? 'k' : ''}`,
+        });
+        const calls = Object.values(proxy.take()).reduce((sum, count) => sum + count, 0) / CALL_COUNT_CREATES;
+        ok = run.samples.every(({ status }) => status === 201) && ok;
+        figures[index][keyed ? 'callsKeyed' : 'callsUnkeyed'] = calls;
+      }
+    }
+    // Load, round by round, alternating builds; every run on fresh tables, its items checked afterwards.
+    for (let round = 0; round < options.rounds; round++) {
+      for (const keyed of [false, true]) {
+        for (const [index, build] of alternate(builds, round)) {
+          const tables = await createTables(client);
+          const job = { n: options.n, concurrency: options.concurrency, keyed, runId: `${runId}-r${round}${index}${keyed ? 'k' : ''}` };
+          const run = await inChild(build, { ...tables, ...direct }, job);
+          ok = (await verifyItems(client, tables.DB_NAME, run.samples, options.n, `${build.label}, ${keyed ? 'keyed' : 'unkeyed'}, round ${round + 1}`)) && ok;
+          partial[index][keyed ? 'keyed' : 'unkeyed'].push(run);
+        }
+      }
+    }
   } finally {
-    await local.stop();
+    client.destroy();
+    await proxy.stop();
+    await stopMiniStack(miniStack);
+  }
+  for (const [index, runs] of partial.entries()) {
+    Object.assign(figures[index], {
+      requireMs: median(runs.cold.map((run) => run.require)),
+      requirePlainMs: median(runs.coldPlain.map((run) => run.require)),
+      firstRequestMs: median(runs.cold.map((run) => run.firstRequest)),
+      unkeyed: medianOfRounds(runs.unkeyed),
+      keyed: medianOfRounds(runs.keyed),
+    });
+    ok = [...runs.cold, ...runs.coldPlain].every(({ status }) => status === 201) && ok;
+  }
+  printComparison(options, builds, figures as Figures[]);
+  return ok;
+}
+
+/** The builds with their indexes, in turn first and last, so neither always runs on the warmer or the busier side. */
+function alternate<T>(items: T[], turn: number): [number, T][] {
+  const entries = [...items.entries()];
+  return turn % 2 === 0 ? entries : entries.reverse();
+}
+
+const FAKE_AWS_CLIENT = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+
+function medianOfRounds(runs: LoadRun[]) {
+  const rounds = runs.map(summarize);
+  return { p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), rps: median(rounds.map((r) => r.rps)) };
+}
+
+/** Exactly `n` customers, distinct ids, and every 201's id stored. */
+async function verifyItems(client: DynamoDBClient, tableName: string, samples: Sample[], n: number, label: string): Promise<boolean> {
+  const ids = (await scanItems(client, { TableName: tableName, ProjectionExpression: 'id' })).map((item) => item.id?.S ?? '');
+  const stored = new Set(ids);
+  const answered = samples.filter(({ status }) => status === 201).map(({ id }) => id ?? '');
+  const ok = ids.length === n && stored.size === n && answered.length === n && answered.every((id) => stored.has(id));
+  if (!ok) console.error(`  ${label}: ${ids.length} items, ${stored.size} distinct, ${answered.length} answered 201 (${statusCounts(samples)}) -> MISMATCH`);
+  return ok;
+}
+
+function printComparison(options: Options, builds: Build[], [before, after]: Figures[]): void {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const rows: [string, (f: Figures) => number, (v: number) => string, string, (ratio: number, a: Figures) => boolean][] = [
+    ['bundle (index.js)', (f) => f.bundleKb, (v) => `${v.toFixed(1)} KB`, '<= 250 KB', (_r, a) => a.bundleKb <= 250],
+    ['zip (with the source map)', (f) => f.zipKb, (v) => `${v.toFixed(1)} KB`, '', () => true],
+    ['require (median)', (f) => f.requireMs, ms, '<= 0.6x', (r) => r <= 0.6],
+    ['require without NODE_OPTIONS', (f) => f.requirePlainMs, ms, '', () => true],
+    ['first request (median)', (f) => f.firstRequestMs, ms, '', () => true],
+    ['DynamoDB calls per create, no key', (f) => f.callsUnkeyed, (v) => v.toFixed(2), '= 1', (_r, a) => a.callsUnkeyed === 1],
+    ['DynamoDB calls per create, keyed', (f) => f.callsKeyed, (v) => v.toFixed(2), '= 1', (_r, a) => a.callsKeyed === 1],
+    ['in-process, no key: p50', (f) => f.unkeyed.p50, ms, '<= 1.0x', (r) => r <= 1],
+    ['in-process, no key: p99', (f) => f.unkeyed.p99, ms, '<= 1.0x', (r) => r <= 1],
+    ['in-process, no key: req/s', (f) => f.unkeyed.rps, (v) => v.toFixed(0), '', () => true],
+    ['in-process, keyed: p50', (f) => f.keyed.p50, ms, '<= 0.6x', (r) => r <= 0.6],
+    ['in-process, keyed: p99', (f) => f.keyed.p99, ms, '<= 0.6x', (r) => r <= 0.6],
+    ['in-process, keyed: req/s', (f) => f.keyed.rps, (v) => v.toFixed(0), '', () => true],
+  ];
+  const header = ['', builds[0].label, builds[1].label, 'ratio', 'goal', ''];
+  const lines = rows.map(([name, pick, format, goal, met]) => {
+    const ratio = pick(after) / pick(before);
+    return [name, format(pick(before)), format(pick(after)), `${ratio.toFixed(2)}x`, goal, goal ? (met(ratio, after) ? 'met' : 'MISSED') : ''];
+  });
+  const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column].length)));
+  console.log(`\n${builds[1].label} against ${builds[0].label}: in-process ${options.n} creates, ${options.concurrency} at a time, median of ${options.rounds} rounds; cold: median of ${options.coldRuns}; ${builds[1].label} runs with NODE_OPTIONS=${builds[1].nodeOptions}, as deployed`);
+  for (const line of [header, ...lines]) console.log(`  ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}`);
+}
+
+// ---------- api: the deployed stack ----------
+
+/** An emulator URL moved to the endpoint this process uses (the local profile prints the public one). */
+function reachableUrl(apiUrl: string, endpoint: string): string {
+  const publicEndpoint = process.env.EMULATOR_PUBLIC_ENDPOINT?.replace(/\/+$/, '');
+  return publicEndpoint && apiUrl.startsWith(publicEndpoint) ? endpoint.replace(/\/+$/, '') + apiUrl.slice(publicEndpoint.length) : apiUrl;
+}
+
+async function benchApi(options: Options): Promise<boolean> {
+  const outputsFile = path.join(ROOT, '.state', options.workspace, 'outputs.json');
+  if (!existsSync(outputsFile)) {
+    throw new Error(`nothing deployed in workspace '${options.workspace}' (${path.relative(ROOT, outputsFile)} is missing): run \`make deploy\` first`);
+  }
+  const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as StackOutputs;
+  const clients = awsClients(options.endpoint);
+  try {
+    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
+    const apiKey = Parameter?.Value;
+    if (!apiKey) throw new Error(`no API key in SSM ${outputs.api_key_parameter_name}`);
+    // The URL as this process reaches it: in the compose tools container the emulator is `emulator:4566`, not the
+    // localhost address printed for you.
+    const apiUrl = reachableUrl(outputs.api_url, options.endpoint);
+    console.log(`\nAPI: ${apiUrl} (workspace ${options.workspace}, emulator ${options.endpoint})`);
+    const runId = `b${Date.now().toString(36)}`;
+    const before = await countItems(clients.dynamodb, outputs.table_name);
+    let throttled = 0;
+    const run = await timedLoad(options.n, options.concurrency, async (index) => {
+      const init = { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: customerBody(runId, index) };
+      const answer = await fetchRespectingThrottle(apiUrl, init, 60_000);
+      throttled += answer.throttled;
+      const body = (await answer.response.json().catch(() => ({}))) as { id?: string };
+      return { status: answer.response.status, id: body.id };
+    });
+    const { p50, p99, rps } = summarize(run);
+    const added = (await countItems(clients.dynamodb, outputs.table_name)) - before;
+    const ok = added === options.n && run.samples.every(({ status }) => status === 201);
+    console.log(`  ${options.n} creates, ${options.concurrency} at a time: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${rps.toFixed(0)} req/s (${statusCounts(run.samples)}; ${throttled} usage-plan 429s retried)`);
+    console.log(`  items      ${added} new (expected ${options.n}) -> ${ok ? 'OK' : 'MISMATCH'}`);
+    return ok;
+  } finally {
+    Object.values(clients).forEach((client) => client.destroy());
   }
 }
 
 async function main(): Promise<void> {
-  const options = readOptions();
-  if (!existsSync(BUNDLE)) throw new Error(`${path.relative(ROOT, BUNDLE)} is missing: run \`make build\` first (make bench does)`);
-  const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}, node ${process.version}`);
-  console.log(`run: n=${options.n}, concurrency=${options.concurrency}, targets=${options.targets.join(',')}`);
-  const runId = `b${Date.now().toString(36)}`;
-  const results: Record<string, boolean> = {};
-  for (const target of options.targets) {
-    results[target] = await { api: benchApi, handler: benchHandler, cold: benchCold }[target](options, runId);
+  const childJob = process.env.BENCH_CHILD_JOB;
+  if (childJob) {
+    const result = await runChildJob(JSON.parse(childJob) as ChildJob);
+    // Exit once written: the bundle's SDK client may keep connections open.
+    process.stdout.write(`\n${JSON.stringify(result)}\n`, () => process.exit(0));
+    return;
   }
+  const options = readOptions();
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${os.type()} ${os.arch()}, node ${process.version}`);
+  const results: Record<string, boolean> = {};
+  for (const target of options.targets) results[target] = await { compare, api: benchApi }[target](options);
   const failed = Object.entries(results).filter(([, ok]) => !ok).map(([target]) => target);
   if (failed.length) {
     console.error(`\nbench: checks failed for ${failed.join(', ')}`);

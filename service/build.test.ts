@@ -33,13 +33,24 @@ describe('buildLambda', () => {
     expect(firstZip.equals(secondZip)).toBe(true);
   });
 
-  it('zips exactly index.js, with a fixed 1980-01-01 mtime and mode 0644, holding the bundle', async () => {
+  it('zips exactly index.js and its source map, with a fixed 1980-01-01 mtime and mode 0644', async () => {
     const entries = readZipEntries(await readFile(first.zipPath));
 
     expect(entries.map(({ name, mode, dosDate, dosTime }) => ({ name, mode, dosDate, dosTime }))).toEqual([
       { name: 'index.js', mode: 0o100644, dosDate: DOS_1980_01_01, dosTime: 0 },
+      { name: 'index.js.map', mode: 0o100644, dosDate: DOS_1980_01_01, dosTime: 0 },
     ]);
     expect(entries[0].data.equals(await readFile(first.bundlePath))).toBe(true);
+    expect(entries[0].data.toString().trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+  });
+
+  it('maps our own sources only, named relative to the repository, so the zip does not depend on where it was built', async () => {
+    const [, map] = readZipEntries(await readFile(first.zipPath));
+    const { sources, sourcesContent } = JSON.parse(map.data.toString()) as { sources: string[]; sourcesContent?: unknown };
+
+    expect(sources).toEqual(expect.arrayContaining(['service/src/handler.ts', 'service/src/repository.ts']));
+    expect(sources.every((source) => source.startsWith('service/src/'))).toBe(true);
+    expect(sourcesContent).toBeUndefined();
   });
 
   it('refuses to load without DB_NAME, so a misconfigured function fails at cold start', async () => {
@@ -76,7 +87,7 @@ describe('buildLambda', () => {
       client.destroy();
     });
 
-    it('replays a create with an Idempotency-Key across two cold starts (Powertools idempotency bundled)', async () => {
+    it('replays a create with an Idempotency-Key across two cold starts', async () => {
       const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: endpoint };
       const event = customersEvent({
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'bundle-replay-1' },
@@ -88,6 +99,25 @@ describe('buildLambda', () => {
 
       expect(original.result?.statusCode).toBe(201);
       expect(replay.result).toEqual(original.result);
+    });
+
+    // The function runs with NODE_OPTIONS=--enable-source-maps (infra/nodejs-function.ts).
+    it('logs an unexpected failure with a stack that names our TypeScript files, through the source map', async () => {
+      const env = {
+        ...FAKE_AWS_ENV,
+        ...tableEnv(),
+        DB_NAME: 'no-such-table',
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        NODE_OPTIONS: '--enable-source-maps',
+      };
+
+      const { result, logLines } = await invokeBundle(first.bundlePath, customersEvent(), env);
+
+      expect(result?.statusCode).toBe(500);
+      const [line] = logLines.map((text) => JSON.parse(text) as { error?: { stack?: string } });
+      expect(line.error?.stack).toMatch(/service\/src\/repository\.ts:\d+:\d+/);
+      // The map covers our code only: the SDK's frames stay in the bundle, never attributed to our files.
+      expect(line.error?.stack?.split('\n')[1]).toMatch(/lambda\/index\.js:\d+:\d+\)$/);
     });
 
     // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.

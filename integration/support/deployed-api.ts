@@ -8,15 +8,11 @@ import {
   GetStageCommand,
   GetUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
-import {
-  DescribeTableCommand,
-  GetItemCommand,
-  ResourceNotFoundException,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { countItems } from '../../scripts/lib/scan-table';
 import { AwsClients, awsClients } from './aws-clients';
 import { describeDeployedCorpus } from './deployed-corpus';
 import { describeDeployedIdempotency } from './deployed-idempotency';
@@ -33,11 +29,6 @@ export function postCustomer(api: DeployedApi, body: string, apiKey?: string): P
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apiKey) headers['x-api-key'] = apiKey;
   return fetch(api.outputs.api_url, { method: 'POST', headers, body });
-}
-
-async function countItems(clients: AwsClients, table: string): Promise<number> {
-  const { Count } = await clients.dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT' }));
-  return Count ?? 0;
 }
 
 /** What the shared assertion groups need: the deployed stack, clients for its emulator or account, the API key. */
@@ -113,10 +104,10 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
 
   // AWS, LocalStack 4.14 and MiniStack 1.5.33 all enforce keys on apiKeyRequired methods.
   it('refuses a POST without the API key with 403 and writes nothing', async () => {
-    const before = await countItems(clients, api.outputs.table_name);
+    const before = await countItems(clients.dynamodb, api.outputs.table_name);
     const response = await postCustomer(api, JSON.stringify(seedCustomer));
     expect(response.status).toBe(403);
-    expect(await countItems(clients, api.outputs.table_name)).toBe(before);
+    expect(await countItems(clients.dynamodb, api.outputs.table_name)).toBe(before);
   });
 
   it.each([
@@ -125,24 +116,24 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     { name: 'a client-sent id', body: JSON.stringify({ ...seedCustomer, id: 'x' }), status: 400 },
     { name: 'an email without a domain', body: JSON.stringify({ ...seedCustomer, email: 'ada@' }), status: 400 },
   ])('rejects $name with $status and writes nothing', async ({ body, status }) => {
-    const before = await countItems(clients, api.outputs.table_name);
+    const before = await countItems(clients.dynamodb, api.outputs.table_name);
     const response = await postCustomer(api, body, apiKey);
     expect(response.status).toBe(status);
     expect(await response.text()).not.toMatch(/arn:aws|at .*\.js:\d+/);
-    expect(await countItems(clients, api.outputs.table_name)).toBe(before);
+    expect(await countItems(clients.dynamodb, api.outputs.table_name)).toBe(before);
   });
 
   // AWS and MiniStack 1.5.33 apply the method's request validator before the integration; the handler never
   // answers "Invalid request body", so the message shows who refused.
   it('refuses a body the model rejects at the gateway with 400, before the Lambda runs', async () => {
-    const before = await countItems(clients, api.outputs.table_name);
+    const before = await countItems(clients.dynamodb, api.outputs.table_name);
     const response = await postCustomer(api, JSON.stringify({ ...seedCustomer, firstname: 42 }), apiKey);
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ message: 'Invalid request body' });
-    expect(await countItems(clients, api.outputs.table_name)).toBe(before);
+    expect(await countItems(clients.dynamodb, api.outputs.table_name)).toBe(before);
   });
 
-  it('validates POST /customers bodies and writes the stage\'s access log without the key value or bodies', async () => {
+  it('configures the body validator and model on POST /customers, and an access log format without the key value or bodies', async () => {
     const restApiId = api.outputs.api_id;
     const method = await clients.apiGateway.send(
       new GetMethodCommand({ restApiId, resourceId: await customersResourceId(), httpMethod: 'POST' }),

@@ -1,8 +1,9 @@
 // The hostile corpus (service/test-support/hostile-corpus.ts) sent over HTTP to a deployed stack, through API
 // Gateway with the real API key: valid -> 201, invalid -> 4xx, never 5xx, and the table afterwards holds exactly
 // what it held before plus one item per valid request. Called from describeDeployedApi.
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mapConcurrently } from '../../scripts/lib/concurrency-pool';
+import { scanItems } from '../../scripts/lib/scan-table';
 import { hostileCorpus, tallyCorpus, type CorpusEntry } from '../../service/test-support/hostile-corpus';
 import type { AwsClients } from './aws-clients';
 import type { DeployedApi, DeployedContext } from './deployed-api';
@@ -35,7 +36,7 @@ export function describeDeployedCorpus(context: () => DeployedContext): void {
     beforeAll(async () => {
       const { api, clients, apiKey } = context();
       emailsBefore = await scanEmails(clients, api.outputs.table_name);
-      outcomes = await mapWithConcurrency(corpus, CONCURRENCY, (entry) => send(api, apiKey, entry));
+      outcomes = await mapConcurrently(corpus, CONCURRENCY, (entry) => send(api, apiKey, entry));
       emailsAfter = await scanEmails(clients, api.outputs.table_name);
       const count = (predicate: (outcome: Outcome) => boolean) => outcomes.filter(predicate).length;
       const byStatus = Object.entries(
@@ -105,27 +106,6 @@ function errorFields(text: string): string[] | undefined {
 }
 
 async function scanEmails(clients: AwsClients, tableName: string): Promise<string[]> {
-  const emails: string[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await clients.dynamodb.send(
-      new ScanCommand({ TableName: tableName, ProjectionExpression: 'email', ConsistentRead: true, ExclusiveStartKey: startKey }),
-    );
-    emails.push(...(page.Items ?? []).map((item) => item.email?.S ?? ''));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return emails;
-}
-
-async function mapWithConcurrency<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  const items = await scanItems(clients.dynamodb, { TableName: tableName, ProjectionExpression: 'email' });
+  return items.map((item) => item.email?.S ?? '');
 }

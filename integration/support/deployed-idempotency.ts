@@ -2,8 +2,9 @@
 // Called from describeDeployedApi, so every suite that deploys (host MiniStack, testcontainers) runs them.
 // Emails here are not the seed customer's (ada@example.com), so no other assertion meets the duplicate rule.
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DescribeTimeToLiveCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { countItems } from '../../scripts/lib/scan-table';
 import type { AwsClients } from './aws-clients';
 import type { DeployedApi, DeployedContext } from './deployed-api';
 
@@ -31,8 +32,7 @@ export function describeDeployedIdempotency(context: () => DeployedContext): voi
         headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...headers },
         body: JSON.stringify(body),
       });
-    const count = async (table: string) =>
-      (await clients.dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
+    const count = (table: string) => countItems(clients.dynamodb, table);
     const counts = async () => ({
       customers: await count(api.outputs.table_name),
       emails: await count(api.outputs.emails_table_name),
@@ -49,6 +49,23 @@ export function describeDeployedIdempotency(context: () => DeployedContext): voi
       expect([first.status, replay.status]).toEqual([201, 201]);
       expect(replay.headers.get('location')).toBe(first.headers.get('location'));
       expect(await replay.text()).toBe(await first.text());
+      expect(await counts()).toEqual({ customers: before.customers + 1, emails: before.emails + 1, records: before.records + 1 });
+    });
+
+    // No in-progress state: both first requests race to the same conditional transaction. One commits; the other
+    // replays its 201, or (if DynamoDB saw the two overlap) gets a 503 whose retry would replay.
+    it('two concurrent first requests with one key: one customer, and every 201 is the same response', async () => {
+      const key = randomUUID();
+      const dorothy = { firstname: 'Dorothy', lastname: 'Vaughan', email: 'dorothy.vaughan@example.com' };
+      const before = await counts();
+
+      const answers = await Promise.all([post(dorothy, { 'Idempotency-Key': key }), post(dorothy, { 'Idempotency-Key': key })]);
+
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses).toContain(201);
+      expect(statuses.every((status) => status === 201 || status === 503)).toBe(true);
+      const bodies = await Promise.all(answers.filter((answer) => answer.status === 201).map((answer) => answer.text()));
+      expect(new Set(bodies).size).toBe(1);
       expect(await counts()).toEqual({ customers: before.customers + 1, emails: before.emails + 1, records: before.records + 1 });
     });
 
@@ -95,11 +112,12 @@ export function describeDeployedIdempotency(context: () => DeployedContext): voi
       expect(TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiration' });
     });
 
-    it('gives the Lambda both table names', async () => {
+    it('gives the Lambda both table names, and source-mapped stacks', async () => {
       const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: api.outputs.function_name }));
       expect(config.Environment?.Variables).toMatchObject({
         EMAILS_TABLE_NAME: api.outputs.emails_table_name,
         IDEMPOTENCY_TABLE_NAME: api.outputs.idempotency_table_name,
+        NODE_OPTIONS: '--enable-source-maps',
       });
       expect(api.outputs.emails_table_name).toBe('DA_Serverless_emails');
       expect(api.outputs.idempotency_table_name).toBe('DA_Serverless_idempotency');

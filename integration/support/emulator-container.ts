@@ -1,22 +1,54 @@
 // Starts the emulator image named by EMULATOR_IMAGE with testcontainers. LocalStack images go through the
 // LocalStack module; anything else (MiniStack, or our locally built customers-api/ministack) is a generic container.
-import { createServer, AddressInfo } from 'node:net';
 import { LocalstackContainer } from '@testcontainers/localstack';
-import { GenericContainer, StartedTestContainer, Wait } from 'testcontainers';
+import { GenericContainer, getContainerRuntimeClient, StartedTestContainer, Wait } from 'testcontainers';
+import { freeLoopbackPort } from '../../scripts/lib/free-port';
+
+type BindMount = Parameters<GenericContainer['withBindMounts']>[0][number];
 
 export const emulatorImage = process.env.EMULATOR_IMAGE ?? 'localstack/localstack:4.14.0';
 const isLocalStack = emulatorImage.startsWith('localstack/');
 
-const localStackPort = 4566;
 const startupTimeoutMs = 180_000;
+const containerDockerSocket = '/var/run/docker.sock';
 
 export async function startEmulator(): Promise<{ endpoint: string; container: StartedTestContainer }> {
   if (!isLocalStack) return startMiniStack();
-  const container = await new LocalstackContainer(emulatorImage)
-    .withEnvironment(localStackEnvironment())
-    .withStartupTimeout(startupTimeoutMs)
-    .start();
-  return { container, endpoint: `http://${container.getHost()}:${container.getMappedPort(localStackPort)}` };
+  const { info } = await getContainerRuntimeClient();
+  const container = await localStackContainer(emulatorImage, info.containerRuntime.remoteSocketPath, process.env).start();
+  return { container, endpoint: container.getConnectionUri() };
+}
+
+/** What the LocalStack container needs beyond the module's defaults: the engine's socket and our services. */
+export interface LocalStackWiring {
+  readonly environment: Record<string, string>;
+  readonly bindMounts: BindMount[];
+}
+
+/**
+ * LocalStack runs each Lambda in a sibling container, so it needs the Docker socket (the module mounts none). The
+ * socket path is the engine's own view of it (testcontainers' remoteSocketPath: /var/run/docker.sock on Linux and
+ * Docker Desktop, whatever DOCKER_HOST the client used). With it LocalStack finds the network its own container is
+ * on and points the function's SDK at its address there (localstack/utils/container_networking.py, 4.14), so no
+ * LAMBDA_DOCKER_NETWORK is needed on the default bridge.
+ */
+export function localStackWiring(engineSocketPath: string, env: NodeJS.ProcessEnv): LocalStackWiring {
+  const token = env.LOCALSTACK_AUTH_TOKEN?.trim();
+  return {
+    environment: {
+      SERVICES: 'apigateway,lambda,dynamodb,kms,ssm,iam,sts,logs',
+      ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}),
+    },
+    bindMounts: [{ source: engineSocketPath, target: containerDockerSocket, mode: 'rw' }],
+  };
+}
+
+export function localStackContainer(image: string, engineSocketPath: string, env: NodeJS.ProcessEnv): LocalstackContainer {
+  const { environment, bindMounts } = localStackWiring(engineSocketPath, env);
+  return new LocalstackContainer(image)
+    .withEnvironment(environment)
+    .withBindMounts(bindMounts)
+    .withStartupTimeout(startupTimeoutMs);
 }
 
 // Host networking with MiniStack bound to 127.0.0.1: testcontainers publishes mapped ports on every host
@@ -33,23 +65,4 @@ async function startMiniStack(): Promise<{ endpoint: string; container: StartedT
     .withStartupTimeout(startupTimeoutMs)
     .start();
   return { container, endpoint: `http://127.0.0.1:${port}` };
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function localStackEnvironment(): Record<string, string> {
-  const token = process.env.LOCALSTACK_AUTH_TOKEN;
-  return {
-    SERVICES: 'apigateway,lambda,dynamodb,kms,ssm,iam,sts,logs',
-    ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}),
-  };
 }

@@ -25,11 +25,13 @@ export interface LocalTarget {
 
 const repoRoot = path.resolve(__dirname, '../..');
 
+// The suite's emulator is where both the deployer and the test's requests go: the public endpoint compose sets for
+// `make deploy` (localhost on your machine) is not it.
 function run(target: LocalTarget, command: string, args: string[]): void {
   execFileSync(command, args, {
     cwd: repoRoot,
     stdio: 'inherit',
-    env: { ...process.env, EMULATOR_ENDPOINT: target.endpoint, DEPLOY_ID: target.deployId, RUNNER: 'native' },
+    env: { ...process.env, EMULATOR_ENDPOINT: target.endpoint, EMULATOR_PUBLIC_ENDPOINT: target.endpoint, DEPLOY_ID: target.deployId, RUNNER: 'native' },
   });
 }
 

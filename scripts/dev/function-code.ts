@@ -2,9 +2,14 @@
 // (the stack declares the zip's code_sha256, so the pushed code shows up as a difference).
 import { LambdaClient, UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { zipEntries } from '../../service/build';
+import type { LambdaBundle } from './watch-service';
 
-/** The zip Lambda gets: the same single `index.js` entry, same fixed timestamps, as `make build` writes. */
-export const zipBundle = (bundle: Uint8Array): Promise<Buffer> => zipEntries({ 'index.js': Buffer.from(bundle) });
+/**
+ * The zip Lambda gets, with the entries and fixed timestamps `make build` writes. The map is esbuild's whole one (the
+ * deploy trims it to our own code): a stack still names our files, and the function starts a few ms slower.
+ */
+export const zipBundle = ({ js, map }: LambdaBundle): Promise<Buffer> =>
+  zipEntries({ 'index.js': Buffer.from(js), ...(map ? { 'index.js.map': Buffer.from(map) } : {}) });
 
 /** UpdateFunctionCode, then the SDK's waiter until LastUpdateStatus is Successful (as on AWS, new code serves after). */
 export async function pushFunctionCode(lambda: LambdaClient, functionName: string, zip: Buffer): Promise<void> {

@@ -8,9 +8,15 @@ import { IncrementalTypeCheck } from './typecheck';
 
 export interface ServiceWatchEvents {
   /** A bundle that built and type-checked; `startedAt` is when esbuild noticed the change (performance.now()). */
-  onBundle(bundle: Uint8Array, startedAt: number): void;
+  onBundle(bundle: LambdaBundle, startedAt: number): void;
   /** Build or type errors, already formatted. */
   onErrors(kind: 'build' | 'type', text: string): void;
+}
+
+/** index.js and, when the build options ask for one, its source map. */
+export interface LambdaBundle {
+  readonly js: Uint8Array;
+  readonly map?: Uint8Array;
 }
 
 export interface ServiceWatch {
@@ -41,13 +47,14 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
           events.onErrors('type', typeErrors.join('\n'));
           return;
         }
-        const bundle = result.outputFiles?.[0]?.contents;
-        if (bundle && !initial) events.onBundle(bundle, startedAt);
+        const output = (suffix: string) => result.outputFiles?.find((file) => file.path.endsWith(suffix))?.contents;
+        const js = output('index.js');
+        if (js && !initial) events.onBundle({ js, map: output('index.js.map') }, startedAt);
       });
     },
   };
   const ctx = await context({
-    ...lambdaBuildOptions(path.join(root, 'dist', 'dev', 'index.js')),
+    ...lambdaBuildOptions(path.join(root, 'dist', 'dev', 'lambda', 'index.js')),
     // In memory: dist/ keeps what `make build` made for the deploy.
     write: false,
     // esbuild prints nothing itself; errors are reported once, by onErrors.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced. Chooses the IaC engine and exports TF_BIN, plus TF_CLI_CONFIG_FILE when the toolchain's provider mirror
 # exists (so an air-gapped machine never asks a registry; your ~/.terraformrc is never read or changed).
 # Order: $TF_BIN if you set it; tofu on PATH; the toolchain's cached tofu; terraform on PATH.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced with the profile name. The shell side of a profile: what SDK-based scripts need to reach the target.
 # (The stack's own view of a profile lives in infra/profiles.ts.)
 case "$1" in

@@ -1,5 +1,6 @@
-// Named imports (not the `z` namespace) let esbuild drop the parts of zod we do not use, ~360 KB of locales.
-import { email as emailFormat, strictObject, string, type core, type infer as Infer } from 'zod';
+// zod/mini: the same checks and issue codes as zod's classic API, without its method-chaining classes (about 60 KB
+// less in the bundle). Named imports let esbuild drop what we do not use.
+import { email as emailFormat, maxLength, minLength, pipe, refine, strictObject, string, trim, type core, type infer as Infer } from 'zod/mini';
 import { RequestRejected, type FieldError } from './errors';
 
 export const MAX_NAME_LENGTH = 100;
@@ -14,16 +15,17 @@ const VISIBLE_CHARACTER = /[^\p{White_Space}\p{C}]/u;
 
 const rule = (name: string) => ({ params: { rule: name } });
 
-const personName = string()
-  .trim()
-  .min(1, { abort: true })
+const personName = string().check(
+  trim(),
+  minLength(1, { abort: true }),
   // zod 4.6 counts string lengths in code points, so an emoji counts as one character, not two.
-  .max(MAX_NAME_LENGTH)
-  .refine((value) => !LONE_SURROGATE.test(value), rule('well_formed_unicode'))
-  .refine((value) => !CONTROL_CHARACTER.test(value), rule('no_control_characters'))
-  .refine((value) => VISIBLE_CHARACTER.test(value), rule('visible_characters'));
+  maxLength(MAX_NAME_LENGTH),
+  refine((value) => !LONE_SURROGATE.test(value), rule('well_formed_unicode')),
+  refine((value) => !CONTROL_CHARACTER.test(value), rule('no_control_characters')),
+  refine((value) => VISIBLE_CHARACTER.test(value), rule('visible_characters')),
+);
 
-const email = string().trim().min(1).max(MAX_EMAIL_LENGTH).pipe(emailFormat());
+const email = pipe(string().check(trim(), minLength(1), maxLength(MAX_EMAIL_LENGTH)), emailFormat());
 
 export const customerInputSchema = strictObject({ firstname: personName, lastname: personName, email });
 

@@ -1,7 +1,18 @@
-import { classifyFailure, CustomerIdCollision, EmailAlreadyRegistered, RequestRejected, RETRY_AFTER_SECONDS } from './errors';
+import {
+  classifyFailure,
+  CustomerIdCollision,
+  DeadlineExceeded,
+  EmailAlreadyRegistered,
+  IdempotencyKeyExpired,
+  IdempotencyKeyReused,
+  RequestRejected,
+  RETRY_AFTER_SECONDS,
+} from './errors';
 
 const namedError = (name: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`secret detail from ${name} arn:aws:dynamodb:us-east-1:123456789012:table/x`), { name, ...extra });
+// An error as the SDK deserializes it from an HTTP answer: with the status in $metadata.
+const serviceError = (name: string, httpStatusCode: number) => namedError(name, { $metadata: { httpStatusCode } });
 
 describe('classifyFailure', () => {
   it('passes a request rejection through with its status, rules and headers', () => {
@@ -31,35 +42,25 @@ describe('classifyFailure', () => {
   });
 
   it('maps a reused Idempotency-Key with another body to 422 naming the header', () => {
-    expect(classifyFailure(namedError('IdempotencyValidationError'))).toEqual({
+    expect(classifyFailure(new IdempotencyKeyReused())).toEqual({
       status: 422,
       message: 'Idempotency-Key was already used with a different request',
       errors: [{ field: 'Idempotency-Key', rule: 'same_body' }],
       headers: {},
-      cause: 'IdempotencyValidationError',
+      cause: 'IdempotencyKeyReused',
     });
   });
 
-  it('maps a key whose first request is still running to 409 with Retry-After', () => {
-    expect(classifyFailure(namedError('IdempotencyAlreadyInProgressError'))).toMatchObject({
-      status: 409,
-      errors: [{ field: 'Idempotency-Key', rule: 'in_progress' }],
-      headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+  it('maps a key used more than 24 h ago to 422 naming the header, rule expired', () => {
+    expect(classifyFailure(new IdempotencyKeyExpired())).toMatchObject({
+      status: 422,
+      errors: [{ field: 'Idempotency-Key', rule: 'expired' }],
+      headers: {},
     });
   });
 
-  it.each([
-    [namedError('ThrottlingException'), 503, 'IdempotencyPersistenceLayerError: ThrottlingException'],
-    [namedError('Error', { code: 'ECONNRESET' }), 503, 'IdempotencyPersistenceLayerError: Error'],
-    [namedError('AccessDeniedException'), 500, 'IdempotencyPersistenceLayerError: AccessDeniedException'],
-  ])('classifies what the idempotency store wrapped (%p) and logs both names', (inner, status, cause) => {
-    const wrapped = namedError('IdempotencyPersistenceLayerError', { cause: inner });
-
-    expect(classifyFailure(wrapped)).toMatchObject({ status, cause });
-  });
-
-  it('maps other Powertools idempotency errors to a generic 500', () => {
-    expect(classifyFailure(namedError('IdempotencyInconsistentStateError'))).toMatchObject({ status: 500, errors: [] });
+  it('maps a request that ran out of time to 503 with Retry-After', () => {
+    expect(classifyFailure(new DeadlineExceeded())).toMatchObject({ status: 503, headers: { 'Retry-After': RETRY_AFTER_SECONDS }, cause: 'DeadlineExceeded' });
   });
 
   const cancelled = (...codes: string[]) =>
@@ -80,26 +81,29 @@ describe('classifyFailure', () => {
     expect(classifyFailure(error)).toMatchObject({ status: 500, message: 'Internal server error', errors: [] });
   });
 
+  // The SDK's own classification (@smithy/core/retry): throttling names, 5xx statuses, timeouts, network codes.
   it.each([
-    namedError('ProvisionedThroughputExceededException'),
-    namedError('ThrottlingException'),
-    namedError('RequestLimitExceeded'),
-    namedError('InternalServerError'),
-    namedError('ServiceUnavailable'),
+    serviceError('ProvisionedThroughputExceededException', 400),
+    serviceError('ThrottlingException', 400),
+    serviceError('RequestLimitExceeded', 400),
+    serviceError('SomethingNew', 429),
+    serviceError('InternalServerError', 500),
+    serviceError('ServiceUnavailable', 503),
+    serviceError('AnyName', 502),
     namedError('TimeoutError'),
-    namedError('TransactionConflictException'),
     namedError('Error', { code: 'ECONNREFUSED' }),
     namedError('Error', { code: 'ECONNRESET' }),
     namedError('Error', { code: 'ENOTFOUND' }),
     namedError('AggregateError', { code: 'ECONNREFUSED' }),
-  ])('maps $name ($code) to 503 with Retry-After', (error) => {
+  ])('maps $name ($code, $$metadata.httpStatusCode) to 503 with Retry-After', (error) => {
     expect(classifyFailure(error)).toMatchObject({ status: 503, headers: { 'Retry-After': RETRY_AFTER_SECONDS } });
   });
 
   it.each([
-    namedError('ResourceNotFoundException'),
-    namedError('AccessDeniedException'),
-    namedError('ValidationException'),
+    serviceError('ResourceNotFoundException', 400),
+    serviceError('AccessDeniedException', 400),
+    serviceError('ValidationException', 400),
+    namedError('AbortError'),
     namedError('CredentialsProviderError'),
     new TypeError('boom'),
     'a thrown string',

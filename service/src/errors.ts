@@ -1,3 +1,5 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+
 /** The request header that makes a create idempotent (request.ts reads it); errors about it name it so. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
@@ -45,6 +47,30 @@ export class CustomerIdCollision extends Error {
   }
 }
 
+/** The Idempotency-Key's first request, within its 24 h, had another body. */
+export class IdempotencyKeyReused extends Error {
+  constructor() {
+    super('idempotency key used with another body');
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
+/** The Idempotency-Key created a customer more than 24 h ago: its record is gone, the id it derives is taken. */
+export class IdempotencyKeyExpired extends Error {
+  constructor() {
+    super('idempotency key expired');
+    this.name = 'IdempotencyKeyExpired';
+  }
+}
+
+/** The request's time budget (deadline.ts) ran out before DynamoDB answered. */
+export class DeadlineExceeded extends Error {
+  constructor() {
+    super('deadline exceeded');
+    this.name = 'DeadlineExceeded';
+  }
+}
+
 /** What the client is told about a failure, plus the cause name that goes to the log. */
 export interface Failure {
   status: number;
@@ -56,28 +82,22 @@ export interface Failure {
 
 export const RETRY_AFTER_SECONDS = '1';
 
-// Error names the SDK gives DynamoDB capacity and availability faults; all are safe to retry later.
-const UNAVAILABLE_ERROR_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'TransactionConflictException',
-]);
 // Reasons a cancelled transaction gives when it may succeed if tried again (the rest are bugs or bad input).
+// DynamoDB-specific, so no SDK helper knows them.
 const TRANSIENT_CANCELLATION_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
+
+const KEY_ERRORS: Record<string, Omit<Failure, 'cause' | 'headers'>> = {
+  IdempotencyKeyReused: {
+    status: 422,
+    message: 'Idempotency-Key was already used with a different request',
+    errors: [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'same_body' }],
+  },
+  IdempotencyKeyExpired: {
+    status: 422,
+    message: 'Idempotency-Key was used more than 24 hours ago; send a new key',
+    errors: [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'expired' }],
+  },
+};
 
 /** The single place where errors become HTTP statuses. Messages never come from the error itself. */
 export function classifyFailure(error: unknown): Failure {
@@ -88,23 +108,9 @@ export function classifyFailure(error: unknown): Failure {
   if (cause === 'EmailAlreadyRegistered') {
     return { status: 409, message: 'Customer already exists', errors: [{ field: 'email', rule: 'unique' }], headers: {}, cause };
   }
-  // Powertools idempotency (idempotency.ts): the key's first request had another body, or is still running.
-  if (cause === 'IdempotencyValidationError') {
-    const errors = [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'same_body' }];
-    return { status: 422, message: 'Idempotency-Key was already used with a different request', errors, headers: {}, cause };
-  }
-  if (cause === 'IdempotencyAlreadyInProgressError') {
-    const errors = [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'in_progress' }];
-    const headers = { 'Retry-After': RETRY_AFTER_SECONDS };
-    return { status: 409, message: 'A request with this Idempotency-Key is still in progress', errors, headers, cause };
-  }
-  // Powertools wraps what its store's DynamoDB calls throw: classify that error, and log both names.
-  const wrapped: unknown = cause === 'IdempotencyPersistenceLayerError' ? Reflect.get(error as object, 'cause') : undefined;
-  if (wrapped !== undefined) {
-    const failure = classifyFailure(wrapped);
-    return { ...failure, cause: `${cause}: ${failure.cause}` };
-  }
-  if (UNAVAILABLE_ERROR_NAMES.has(cause) || NETWORK_ERROR_CODES.has(errorCode(error) ?? '') || transientlyCancelled(error)) {
+  const keyError = KEY_ERRORS[cause];
+  if (keyError) return { ...keyError, headers: {}, cause };
+  if (isUnavailable(error)) {
     return {
       status: 503,
       message: 'Service temporarily unavailable, retry later',
@@ -121,9 +127,21 @@ export function classifyFailure(error: unknown): Failure {
   return { status: 500, message: 'Internal server error', errors: [], headers: {}, cause };
 }
 
-function transientlyCancelled(error: unknown): boolean {
+/**
+ * Worth a Retry-After: what the SDK itself classifies as throttling, transient (timeouts, 5xx, dropped or refused
+ * connections) or a server error (the same helpers its retry strategy uses, from @smithy/core/retry), our own
+ * deadline, and a transaction cancelled for a transient reason.
+ */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof DeadlineExceeded) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError) || transientlyCancelled(error);
+}
+
+function transientlyCancelled(error: object): boolean {
   if (causeName(error) !== 'TransactionCanceledException') return false;
-  const reasons: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'CancellationReasons') : undefined;
+  const reasons: unknown = Reflect.get(error, 'CancellationReasons');
   return Array.isArray(reasons) && reasons.some((reason) => TRANSIENT_CANCELLATION_CODES.has(stringProperty(reason, 'Code') ?? ''));
 }
 

@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClient } from './clients';
 import { RETRY_AFTER_SECONDS } from './errors';
@@ -103,6 +103,58 @@ describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () =
     await expect(countItems(client, tables.emails)).resolves.toBe(1);
     const winner = results.find((result) => result.statusCode === 201);
     await expect(getEmailClaim(client, tables, 'ada@example.com')).resolves.toMatchObject({ customerId: { S: createdId(winner ?? { body: '{}' }) } });
+  });
+});
+
+describe('an orphaned email claim (its customer gone: deleted, or lost in a restore) (MiniStack DynamoDB)', () => {
+  let client: DynamoDBClient;
+  let tables: TableNames;
+  const newId = () => '00000000-0000-4000-9000-00000000000a';
+  const orphanClaim = stringItem({ email: VALID_INPUT.email, customerId: 'deleted-customer' });
+
+  beforeAll(() => {
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
+    client = createDynamoDbClient();
+  });
+
+  afterAll(() => client.destroy());
+
+  beforeEach(async () => {
+    tables = await createTestTables(client);
+    await client.send(new PutItemCommand({ TableName: tables.emails, Item: orphanClaim }));
+  });
+
+  const handleWith = (dynamo: DynamoDBClient) => createHandler({ client: dynamo, tables, logger: silentLogger, newId, now: () => FIXED_NOW });
+
+  it('is taken over by the new customer: 201, and the claim now names it', async () => {
+    const result = await handleWith(client)(jsonEvent(VALID_INPUT));
+
+    expect(result.statusCode).toBe(201);
+    await expect(getEmailClaim(client, tables, VALID_INPUT.email)).resolves.toEqual(stringItem({ email: VALID_INPUT.email, customerId: newId() }));
+    await expect(countItems(client, tables.customers)).resolves.toBe(1);
+  });
+
+  it('is not taken over when its customer comes back between the check and the repair: 409, nothing written', async () => {
+    // Prepare: right after the handler has read that the claimed customer is gone, it is restored.
+    const racing = createDynamoDbClient();
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        if (context.commandName === 'GetItemCommand') {
+          await client.send(new PutItemCommand({ TableName: tables.customers, Item: stringItem({ id: 'deleted-customer' }) }));
+        }
+        return output;
+      },
+      { step: 'initialize', name: 'restoreClaimedCustomer' },
+    );
+
+    // Act
+    const result = await handleWith(racing)(jsonEvent(VALID_INPUT)).finally(() => racing.destroy());
+
+    // Assess
+    expect(result.statusCode).toBe(409);
+    await expect(getEmailClaim(client, tables, VALID_INPUT.email)).resolves.toEqual(orphanClaim);
+    await expect(countItems(client, tables.customers)).resolves.toBe(1);
   });
 });
 

@@ -1,12 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient, DEFAULT_TIMEOUTS, DYNAMODB_MAX_ATTEMPTS } from './clients';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createDynamoDbClient, DYNAMODB_MAX_ATTEMPTS } from './clients';
+import { DEADLINE_MARGIN_MS } from './deadline';
 import { RETRY_AFTER_SECONDS } from './errors';
 import { createHandler } from './handler';
 import type { TableNames } from './repository';
 import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { REQUEST_ID, VALID_INPUT, customersEvent } from '../test-support/events';
+import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, customersEvent } from '../test-support/events';
 import type { ErrorFault, Fault } from '../test-support/fault-endpoint';
 import { startFaultProxy, type FaultProxy, type ProxyPlan } from '../test-support/fault-proxy';
 import { captureLogLines, parseLogLines } from '../test-support/log-capture';
@@ -54,7 +55,7 @@ describe('DynamoDB faults map to safe responses and write nothing', () => {
   const itemsIn = async (tables: TableNames) => (await countItems(direct, tables.customers)) + (await countItems(direct, tables.emails));
 
   /** One POST through a fault proxy in front of fresh tables, with a real Logger whose output is captured. */
-  async function postThroughProxy(plan: ProxyPlan): Promise<Outcome> {
+  async function postThroughProxy(plan: ProxyPlan, context: Context = LAMBDA_CONTEXT): Promise<Outcome> {
     const tables = await createTestTables(direct);
     const proxy: FaultProxy = await startFaultProxy(testDynamoDbEndpoint(), plan);
     useDynamoDbEndpoint(proxy.endpoint);
@@ -68,7 +69,7 @@ describe('DynamoDB faults map to safe responses and write nothing', () => {
     });
     const started = performance.now();
     try {
-      const { result, lines } = await captureLogLines(() => handle(customersEvent()));
+      const { result, lines } = await captureLogLines(() => handle(customersEvent(), context));
       return {
         result,
         logs: parseLogLines(lines),
@@ -168,30 +169,23 @@ describe('DynamoDB faults map to safe responses and write nothing', () => {
     });
   });
 
-  describe('an endpoint that never responds, with the production timeouts (fault-injected endpoint)', () => {
-    // Upper bound from the configuration: every attempt may use its whole connect + response timeout, and the SDK
-    // sleeps before each retry for at most its largest backoff base (1 s, the throttling one) doubled per retry.
-    const SDK_MAX_BACKOFF_BASE_MS = 1_000;
-    const API_GATEWAY_INTEGRATION_TIMEOUT_MS = 29_000;
-    const perAttemptMs = DEFAULT_TIMEOUTS.connectionTimeout + DEFAULT_TIMEOUTS.requestTimeout;
-    const backoffMs = Array.from({ length: DYNAMODB_MAX_ATTEMPTS - 1 }, (_, retry) => SDK_MAX_BACKOFF_BASE_MS * 2 ** retry).reduce((a, b) => a + b, 0);
-    const worstCaseMs = DYNAMODB_MAX_ATTEMPTS * perAttemptMs + backoffMs;
+  // One deadline for the whole request: min(the invocation's remaining time, API Gateway's 29 s) minus a margin.
+  describe('an endpoint that never responds: 503 at the deadline, before Lambda would kill the function (fault-injected endpoint)', () => {
+    const REMAINING_MS = 5_000;
+    const deadlineMs = REMAINING_MS - DEADLINE_MARGIN_MS;
     let outcome: Outcome;
 
     beforeAll(async () => {
-      outcome = await postThroughProxy(always('never-respond'));
-    }, API_GATEWAY_INTEGRATION_TIMEOUT_MS + 5_000);
+      outcome = await postThroughProxy(always('never-respond'), { ...LAMBDA_CONTEXT, getRemainingTimeInMillis: () => REMAINING_MS });
+    }, 15_000);
 
-    it('is configured to finish inside API Gateway\'s 29 s integration timeout', () => {
-      expect(worstCaseMs).toBeLessThan(API_GATEWAY_INTEGRATION_TIMEOUT_MS);
+    it('answers when the deadline passes, not later and not much earlier', () => {
+      expect(outcome.elapsedMs).toBeGreaterThanOrEqual(deadlineMs - 50);
+      expect(outcome.elapsedMs).toBeLessThan(deadlineMs + 1_000);
     });
 
-    it(`makes exactly ${DYNAMODB_MAX_ATTEMPTS} attempts, each waiting out the request timeout, then stops`, () => {
-      expect(outcome.requests).toEqual({ TransactWriteItems: DYNAMODB_MAX_ATTEMPTS });
-      // Each attempt really waited for its timeout (so the bound above is the one that applies) ...
-      expect(outcome.elapsedMs).toBeGreaterThanOrEqual(DYNAMODB_MAX_ATTEMPTS * DEFAULT_TIMEOUTS.requestTimeout - 50);
-      // ... and the total stayed within the computed worst case (plus scheduling slack on a busy machine).
-      expect(outcome.elapsedMs).toBeLessThan(worstCaseMs + 2_000);
+    it('retried inside the deadline: the first attempt timed out and a second was under way', () => {
+      expect(outcome.requests).toEqual({ TransactWriteItems: 2 });
     });
 
     it('answers 503 with Retry-After and no internals', () => {
@@ -200,9 +194,9 @@ describe('DynamoDB faults map to safe responses and write nothing', () => {
       expectNoInternals(outcome.result);
     });
 
-    it('writes nothing and logs one ERROR line naming the timeout', () => {
+    it('writes nothing and logs one ERROR line naming the deadline', () => {
       expect(outcome.itemsAfter).toBe(0);
-      expect(outcome.logs).toEqual([expect.objectContaining({ level: 'ERROR', status: 503, cause: 'TimeoutError', requestId: REQUEST_ID })]);
+      expect(outcome.logs).toEqual([expect.objectContaining({ level: 'ERROR', status: 503, cause: 'DeadlineExceeded', requestId: REQUEST_ID })]);
     });
   });
 
@@ -217,14 +211,51 @@ describe('DynamoDB faults map to safe responses and write nothing', () => {
     expect(outcome.logs).toEqual([]);
   }, 20_000);
 
-  // The transaction carries a ClientRequestToken (the customer's id), so DynamoDB answers a retried copy of a
-  // transaction it has already applied with success instead of failing its conditions: the client gets its 201.
+  // The SDK's retry carries the same ClientRequestToken, so DynamoDB answers a retried copy of a transaction it has
+  // already applied with success instead of failing its conditions: the client gets its 201.
   it('answers 201 when the first write lands but its response is lost (fault-injected endpoint)', async () => {
     const outcome = await postThroughProxy((attempt) => (attempt === 1 ? 'forward-then-drop' : 'forward'));
 
     expect(outcome.requests).toEqual({ TransactWriteItems: 2 });
     expect(outcome.result.statusCode).toBe(201);
     expect(outcome.itemsAfter).toBe(2);
+  });
+
+  // The first invocation's write lands but its response is lost, and its retry hangs until the deadline, so the
+  // client gets a 503 and retries with its Idempotency-Key: that transaction is cancelled on the key's record, which
+  // holds the original 201.
+  it('a keyed create whose response is lost: the client\'s retry gets the original 201 (fault-injected proxy)', async () => {
+    // Prepare
+    const tables = await createTestTables(direct);
+    let invocation = 1;
+    const proxy = await startFaultProxy(testDynamoDbEndpoint(), (attempt) => {
+      if (invocation > 1) return 'forward';
+      return attempt === 1 ? 'forward-then-drop' : 'never-respond';
+    });
+    useDynamoDbEndpoint(proxy.endpoint);
+    const client = createDynamoDbClient();
+    let clock = new Date('2024-05-01T12:00:00.000Z');
+    const handle = createHandler({ client, tables, logger: new Logger({ logLevel: 'SILENT' }), newId: () => 'unused', now: () => clock });
+    const event = customersEvent({ headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'lost-response-1' } });
+
+    try {
+      // Act
+      const lost = await handle(event, { ...LAMBDA_CONTEXT, getRemainingTimeInMillis: () => 3_000 });
+      invocation = 2;
+      clock = new Date('2024-05-01T12:00:05.000Z');
+      const retried = await handle(event, LAMBDA_CONTEXT);
+
+      // Assess: the first answer was a retryable failure; the retry is the 201 of the write that landed first.
+      expect(lost.statusCode).toBe(503);
+      expect(retried.statusCode).toBe(201);
+      expect(JSON.parse(retried.body)).toMatchObject({ createdAt: '2024-05-01T12:00:00.000Z' });
+      expect(await itemsIn(tables)).toBe(2);
+      await expect(countItems(direct, tables.idempotency)).resolves.toBe(1);
+      await expect(handle(event, LAMBDA_CONTEXT)).resolves.toEqual(retried);
+    } finally {
+      client.destroy();
+      await proxy.stop();
+    }
   });
 
   it('answers 500 without naming the table when the table does not exist, and logs the cause once (MiniStack)', async () => {

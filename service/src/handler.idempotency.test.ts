@@ -1,10 +1,4 @@
-import {
-  DeleteItemCommand,
-  PutItemCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createDynamoDbClient } from './clients';
@@ -17,22 +11,39 @@ import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, customersEvent, jsonEvent } fr
 import { startFaultEndpoint } from '../test-support/fault-endpoint';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
-const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
 const KEY = 'order-7f3c2a9e-2b1d-4e5f-8a6b-0c9d8e7f6a5b';
+const API_KEY_ID = 'a1b2c3d4e5';
 const OTHER_PERSON = { firstname: 'Grace', lastname: 'Hopper', email: 'grace@example.com' };
 const silentLogger = new Logger({ logLevel: 'SILENT' });
 
-/** POST /customers with `body` and the Idempotency-Key header (spelled `headerName`). */
-const keyed = (body: unknown, key = KEY, headerName = 'Idempotency-Key'): APIGatewayProxyEvent =>
-  jsonEvent(body, { headers: { 'Content-Type': 'application/json', [headerName]: key } });
+/** POST /customers with `body` and the Idempotency-Key header (spelled `headerName`), sent with API key `apiKeyId`. */
+const keyed = (body: unknown, key = KEY, headerName = 'Idempotency-Key', apiKeyId = API_KEY_ID): APIGatewayProxyEvent => {
+  const event = jsonEvent(body, { headers: { 'Content-Type': 'application/json', [headerName]: key } });
+  return { ...event, requestContext: { ...event.requestContext, identity: { ...event.requestContext.identity, apiKeyId } } };
+};
+const idOf = (result: APIGatewayProxyResult) => (JSON.parse(result.body) as { id: string }).id;
 
-describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () => {
+/** Counts the DynamoDB calls a client makes, per HTTP attempt (the deserialize step runs once per attempt). */
+function countCalls(client: DynamoDBClient): string[] {
+  const calls: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      calls.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'deserialize', name: 'countDynamoDbCalls' },
+  );
+  return calls;
+}
+
+describe('Idempotency-Key: the record is written in the create transaction (MiniStack DynamoDB)', () => {
   let client: DynamoDBClient;
   let tables: TableNames;
   let idCounter = 0;
   const newId = () => `00000000-0000-4000-a000-${String(++idCounter).padStart(12, '0')}`;
+  // Real time: the record's expiry is compared with the request's clock, and MiniStack's TTL reaper runs on real time.
   const handlerWith = (dynamo = client): CustomersHandler =>
-    createHandler({ client: dynamo, tables, logger: silentLogger, newId, now: () => FIXED_NOW });
+    createHandler({ client: dynamo, tables, logger: silentLogger, newId, now: () => new Date() });
   const handle: CustomersHandler = (event, context = LAMBDA_CONTEXT) => handlerWith()(event, context);
 
   beforeAll(() => {
@@ -53,6 +64,32 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
   });
   const records = async () => (await client.send(new ScanCommand({ TableName: tables.idempotency, ConsistentRead: true }))).Items ?? [];
 
+  describe('DynamoDB calls per create, counted through SDK middleware', () => {
+    it.each([
+      ['without a key', jsonEvent(VALID_INPUT)],
+      ['with a key', keyed(VALID_INPUT)],
+    ])('%s: exactly one, a TransactWriteItems', async (_case, event) => {
+      const counted = createDynamoDbClient();
+      const calls = countCalls(counted);
+
+      const result = await handlerWith(counted)(event, LAMBDA_CONTEXT).finally(() => counted.destroy());
+
+      expect(result.statusCode).toBe(201);
+      expect(calls).toEqual(['TransactWriteItemsCommand']);
+    });
+
+    it('a replay: also exactly one (the cancelled transaction returns the record)', async () => {
+      const first = await handle(keyed(VALID_INPUT));
+      const counted = createDynamoDbClient();
+      const calls = countCalls(counted);
+
+      const replay = await handlerWith(counted)(keyed(VALID_INPUT), LAMBDA_CONTEXT).finally(() => counted.destroy());
+
+      expect(replay).toEqual(first);
+      expect(calls).toEqual(['TransactWriteItemsCommand']);
+    });
+  });
+
   it('replays the first 201 for the same key and body: identical response, and nothing new written', async () => {
     // Prepare
     const first = await handle(keyed(VALID_INPUT));
@@ -63,7 +100,25 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
 
     // Assess
     expect(replay).toEqual(first);
+    expect(replay.body).toBe(first.body);
     await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
+  });
+
+  it('replays the stored bytes, not a response rebuilt from today\'s code', async () => {
+    const first = await handle(keyed(VALID_INPUT));
+    const [record] = await records();
+    const stored = { ...first, headers: { ...first.headers, 'X-Stored': 'yes' } };
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tables.idempotency,
+        Key: { id: record.id },
+        UpdateExpression: 'SET #response = :response',
+        ExpressionAttributeNames: { '#response': 'response' },
+        ExpressionAttributeValues: { ':response': { S: JSON.stringify(stored) } },
+      }),
+    );
+
+    await expect(handle(keyed(VALID_INPUT))).resolves.toEqual(stored);
   });
 
   it.each(['idempotency-key', 'IDEMPOTENCY-KEY', 'Idempotency-key'])('reads the header case-insensitively (%s)', async (headerName) => {
@@ -98,7 +153,7 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
       errors: [{ field: 'Idempotency-Key', rule: 'same_body' }],
       requestId: REQUEST_ID,
     });
-    expectNoInternals(result, KEY, OTHER_PERSON.email, 'Payload does not match');
+    expectNoInternals(result, KEY, OTHER_PERSON.email, VALID_INPUT.email);
     await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
   });
 
@@ -110,6 +165,28 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
     await expect(counts()).resolves.toEqual({ customers: 2, emails: 2, records: 2 });
   });
 
+  it('scopes keys per API key: another client with the same key neither replays nor probes the first one', async () => {
+    const first = await handle(keyed(VALID_INPUT, KEY, 'Idempotency-Key', 'client-a'));
+
+    const other = await handle(keyed(OTHER_PERSON, KEY, 'Idempotency-Key', 'client-b'));
+
+    expect([first.statusCode, other.statusCode]).toEqual([201, 201]);
+    expect(idOf(other)).not.toBe(idOf(first));
+    await expect(counts()).resolves.toEqual({ customers: 2, emails: 2, records: 2 });
+  });
+
+  it('derives the customer id from (API key id, key): the same pair gives the same id on any table, another pair another id', async () => {
+    const first = await handle(keyed(VALID_INPUT));
+    tables = await createTestTables(client);
+
+    const again = await handle(keyed(OTHER_PERSON));
+    const otherKey = await handle(keyed(VALID_INPUT, 'another-key'));
+
+    expect(idOf(again)).toBe(idOf(first));
+    expect(idOf(otherKey)).not.toBe(idOf(first));
+    expect(idOf(first)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('without the header, a repeat is a new request (here refused as a duplicate email) and no record is kept', async () => {
     await handle(jsonEvent(VALID_INPUT));
 
@@ -119,24 +196,27 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
     await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 0 });
   });
 
-  it('keeps only a hash of the key, completed, expiring 24 h later in the TTL attribute', async () => {
+  it('keeps a hash of the key, the body\'s fingerprint and the 201, expiring 24 h later in the TTL attribute', async () => {
     const before = Math.floor(Date.now() / 1000);
-    await handle(keyed(VALID_INPUT));
+    const first = await handle(keyed(VALID_INPUT));
     const after = Math.ceil(Date.now() / 1000);
 
     const [record] = await records();
 
     expect(JSON.stringify(record)).not.toContain(KEY);
-    expect(record.status).toEqual({ S: 'COMPLETED' });
+    expect(record.id.S).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.fingerprint.S).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(record.response.S ?? '')).toEqual(first);
     const expiration = Number(record[IDEMPOTENCY_EXPIRY_ATTRIBUTE].N);
     expect(expiration).toBeGreaterThanOrEqual(before + IDEMPOTENCY_TTL_SECONDS);
     expect(expiration).toBeLessThanOrEqual(after + IDEMPOTENCY_TTL_SECONDS);
   });
 
+  // The id a key derives is taken for good, so a key cannot create a second customer even after its record is gone:
+  // it is refused as expired rather than creating anew (a deliberate change from the record-only design).
   describe('once the key has expired (its TTL attribute moved into the past)', () => {
-    let first: APIGatewayProxyResult;
     beforeEach(async () => {
-      first = await handle(keyed(VALID_INPUT));
+      await handle(keyed(VALID_INPUT));
       const [record] = await records();
       await client.send(
         new UpdateItemCommand({
@@ -149,37 +229,41 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
       );
     });
 
-    it('creates anew for the same key, even with another body', async () => {
-      const result = await handle(keyed(OTHER_PERSON));
+    it.each([
+      ['the same body', VALID_INPUT],
+      ['another body', OTHER_PERSON],
+    ])('answers 422 rule expired for %s, and writes nothing', async (_case, body) => {
+      const before = await records();
 
-      expect(result.statusCode).toBe(201);
-      expect(JSON.parse(result.body).id).not.toBe(JSON.parse(first.body).id);
-      await expect(counts()).resolves.toEqual({ customers: 2, emails: 2, records: 1 });
-    });
+      const result = await handle(keyed(body));
 
-    it('runs the same body again instead of replaying it (so the email rule answers)', async () => {
-      const result = await handle(keyed(VALID_INPUT));
-
-      expect(result.statusCode).toBe(409);
-      expect(parseErrorBody(result).errors).toEqual([{ field: 'email', rule: 'unique' }]);
+      expect(result.statusCode).toBe(422);
+      expect(parseErrorBody(result).errors).toEqual([{ field: 'Idempotency-Key', rule: 'expired' }]);
+      await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
+      await expect(records()).resolves.toEqual(before);
     });
   });
 
   it('remembers only successes: after a 409 the same key and body succeed once the email is free', async () => {
-    // Prepare: the email is claimed by someone else, so the first attempt fails.
-    const claim = stringItem({ email: VALID_INPUT.email, customerId: 'someone-else' });
-    await client.send(new PutItemCommand({ TableName: tables.emails, Item: claim }));
+    // Prepare: the email belongs to an existing customer, so the first attempt fails and writes nothing.
+    await client.send(new PutItemCommand({ TableName: tables.customers, Item: stringItem({ id: 'someone-else', email: VALID_INPUT.email }) }));
+    await client.send(new PutItemCommand({ TableName: tables.emails, Item: stringItem({ email: VALID_INPUT.email, customerId: 'someone-else' }) }));
     const refused = await handle(keyed(VALID_INPUT));
     expect(refused.statusCode).toBe(409);
-    await expect(counts()).resolves.toEqual({ customers: 0, emails: 1, records: 0 });
-    await client.send(new DeleteItemCommand({ TableName: tables.emails, Key: { email: claim.email } }));
+    await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 0 });
+    await client.send(new UpdateItemCommand({
+      TableName: tables.emails,
+      Key: { email: { S: VALID_INPUT.email } },
+      UpdateExpression: 'SET customerId = :gone',
+      ExpressionAttributeValues: { ':gone': { S: 'deleted-customer' } },
+    }));
 
-    // Act
+    // Act: the claim is now orphaned (its customer does not exist), so it is repaired for this create.
     const retried = await handle(keyed(VALID_INPUT));
 
     // Assess
     expect(retried.statusCode).toBe(201);
-    await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
+    await expect(counts()).resolves.toEqual({ customers: 2, emails: 1, records: 1 });
   });
 
   it('does not let a rejected request claim the key', async () => {
@@ -191,9 +275,20 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
     expect(accepted.statusCode).toBe(201);
   });
 
-  it('answers 409 in_progress with Retry-After to a duplicate that arrives while the first is still running', async () => {
-    // Prepare: a client that holds the first request's customer write until the duplicate has been answered,
-    // so the two really overlap (the hook delays a real call; it answers nothing itself).
+  // No in-progress state: both transactions carry the record's condition, so exactly one commits. On DynamoDB the
+  // loser is cancelled either on that condition (it then replays the winner's 201) or, if the two overlap inside
+  // DynamoDB, with TransactionConflict (503 + Retry-After; its retry replays). MiniStack runs requests one at a time.
+  it('two concurrent first requests with one key: one customer, and both get the same 201', async () => {
+    const results = await Promise.all([handle(keyed(VALID_INPUT)), handle(keyed(VALID_INPUT))]);
+
+    expect(results.map((result) => result.statusCode)).toEqual([201, 201]);
+    expect(results[1]).toEqual(results[0]);
+    await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
+  });
+
+  it('a duplicate that commits while the first request is held: the first replays the duplicate\'s 201', async () => {
+    // Prepare: a client that holds the first request's transaction until the duplicate has been answered, so the
+    // two really overlap (the hook delays a real call; it answers nothing itself).
     const holding = createDynamoDbClient();
     let duplicate: Promise<APIGatewayProxyResult> | undefined;
     holding.middlewareStack.add(
@@ -212,32 +307,8 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
 
     // Assess
     const second = await (duplicate as Promise<APIGatewayProxyResult>);
-    expect(first.statusCode).toBe(201);
-    expect(second.statusCode).toBe(409);
-    expect(second.headers).toMatchObject({ 'Retry-After': RETRY_AFTER_SECONDS });
-    expect(parseErrorBody(second).errors).toEqual([{ field: 'Idempotency-Key', rule: 'in_progress' }]);
-    await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
-    await expect(handle(keyed(VALID_INPUT))).resolves.toEqual(first);
-  });
-
-  it('lets the key be retried once an invocation that never finished (a Lambda timeout) is out of time', async () => {
-    // Prepare: the first invocation has 50 ms left and its customer write never returns, as if Lambda killed it.
-    const stalled = createDynamoDbClient();
-    stalled.middlewareStack.add(
-      (next, context) => async (args) => (context.commandName === 'TransactWriteItemsCommand' ? new Promise<never>(() => {}) : next(args)),
-      { step: 'initialize', name: 'neverFinishCustomerWrite' },
-    );
-    void handlerWith(stalled)(keyed(VALID_INPUT), { ...LAMBDA_CONTEXT, getRemainingTimeInMillis: () => 50 });
-    await waitFor(async () => (await records()).length === 1);
-    expect((await records())[0].status).toEqual({ S: 'INPROGRESS' });
-    stalled.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-
-    // Act
-    const retried = await handle(keyed(VALID_INPUT));
-
-    // Assess
-    expect(retried.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(first).toEqual(second);
     await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 1 });
   });
 
@@ -286,13 +357,13 @@ describe('Idempotency-Key (Powertools idempotency on MiniStack DynamoDB)', () =>
   });
 });
 
-describe('an unavailable idempotency store (fault-injected endpoint: MiniStack does not throttle)', () => {
+describe('an unavailable DynamoDB for a keyed create (fault-injected endpoint: MiniStack does not throttle)', () => {
   it('answers 503 with Retry-After and no details', async () => {
     const endpoint = await startFaultEndpoint({ status: 400, errorType: 'ThrottlingException', message: 'Rate exceeded for table DA_Serverless_idempotency' });
     useDynamoDbEndpoint(endpoint.endpoint);
     const client = createDynamoDbClient();
     const tables = { customers: 'DA_Serverless', emails: 'DA_Serverless_emails', idempotency: 'DA_Serverless_idempotency' };
-    const handle = createHandler({ client, tables, logger: silentLogger, newId: () => 'id', now: () => FIXED_NOW });
+    const handle = createHandler({ client, tables, logger: silentLogger, newId: () => 'id', now: () => new Date() });
 
     const result = await handle(keyed(VALID_INPUT), LAMBDA_CONTEXT).finally(() => {
       client.destroy();
@@ -304,11 +375,3 @@ describe('an unavailable idempotency store (fault-injected endpoint: MiniStack d
     expectNoInternals(result, 'DA_Serverless_idempotency', 'Rate exceeded');
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -4,7 +4,7 @@ import { createDynamoDbClient } from './clients';
 import { createHandler, type CustomersHandler } from './handler';
 import type { TableNames } from './repository';
 import { countItems, createTestTables, getEmailClaim, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
+import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
 
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
@@ -103,6 +103,8 @@ describe('POST /customers against MiniStack DynamoDB', () => {
       ['no content type at all', customersEvent({ headers: {} })],
       ['null headers (API Gateway sends null when there are none)', customersEvent({ headers: null as unknown as Record<string, string> })],
       ['a body of exactly 10 KB', customersEvent({ body: padTo10Kb(JSON.stringify(VALID_INPUT)) })],
+      // Behind a custom domain with base path mapping `api`, path is /api/customers; the resource is /customers.
+      ['a custom domain base path (path /api/customers)', customersEvent({ path: '/api/customers' })],
     ])('returns 201 for %s', async (_description, event) => {
       const result = await handlerWith()(event);
 
@@ -128,10 +130,11 @@ describe('POST /customers against MiniStack DynamoDB', () => {
 
     afterEach(() => spies.forEach((spy) => spy.mockRestore()));
 
-    it('logs one JSON line per rejected request with status, cause and rules, but no body or headers', async () => {
-      const event = jsonEvent({ ...VALID_INPUT, id: 'client-id' });
+    it('logs one JSON line per rejected request with status, cause and rule counts, but no field names, body or headers', async () => {
+      // An unknown field's name is client text: here an email address, which must not reach the log.
+      const event = jsonEvent({ ...VALID_INPUT, 'grace@example.com': 1, id: 'client-id' });
 
-      await handlerWith(new Logger({ serviceName: 'customers-api' }))(event);
+      const result = await handlerWith(new Logger({ serviceName: 'customers-api' }))(event);
 
       const lines = written.trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -140,21 +143,53 @@ describe('POST /customers against MiniStack DynamoDB', () => {
         message: 'Request rejected',
         status: 400,
         cause: 'RequestRejected',
-        errors: [{ field: 'id', rule: 'unknown_field' }],
+        rules: { unknown_field: 2 },
         requestId: REQUEST_ID,
       });
+      expect(JSON.parse(lines[0])).not.toHaveProperty('errors');
+      expect(written).not.toContain('grace@example.com');
+      expect(written).not.toContain('client-id');
       expect(written).not.toContain(VALID_INPUT.email);
       expect(written).not.toContain(VALID_INPUT.lastname);
       expect(written).not.toContain('fixture-api-key-never-logged');
+      // The client still learns which fields to remove.
+      expect(parseErrorBody(result).errors).toEqual([
+        { field: 'grace@example.com', rule: 'unknown_field' },
+        { field: 'id', rule: 'unknown_field' },
+      ]);
+    });
+
+    it('answers a body of 800 unknown fields with the first 10 errors and their count, and logs one short line', async () => {
+      const fields = Object.fromEntries(Array.from({ length: 800 }, (_, index) => [`f${index}`, 1]));
+
+      const result = await handlerWith(new Logger({ serviceName: 'customers-api' }))(jsonEvent({ ...VALID_INPUT, ...fields }));
+
+      expect(result.statusCode).toBe(400);
+      const body = JSON.parse(result.body) as { errors: unknown[]; errorCount: number };
+      expect(body.errors).toEqual(Array.from({ length: 10 }, (_, index) => ({ field: `f${index}`, rule: 'unknown_field' })));
+      expect(body.errorCount).toBe(800);
+      expect(JSON.parse(written)).toMatchObject({ status: 400, rules: { unknown_field: 800 } });
+      expect(written.length).toBeLessThan(500);
     });
 
     it('logs the cause name of a conflict without the customer data', async () => {
       await client.send(new PutItemCommand({ TableName: tables.emails, Item: stringItem({ email: VALID_INPUT.email, customerId: 'someone-else' }) }));
+      await client.send(new PutItemCommand({ TableName: tables.customers, Item: stringItem({ id: 'someone-else' }) }));
 
       await handlerWith(new Logger({ serviceName: 'customers-api' }))(jsonEvent(VALID_INPUT));
 
-      expect(JSON.parse(written)).toMatchObject({ status: 409, cause: 'EmailAlreadyRegistered', errors: [{ field: 'email', rule: 'unique' }] });
+      expect(JSON.parse(written)).toMatchObject({ status: 409, cause: 'EmailAlreadyRegistered', rules: { unique: 1 } });
       expect(written).not.toContain(VALID_INPUT.email);
+    });
+
+    it('adds the Lambda context to every line: function name, request id and cold start', async () => {
+      await handlerWith(new Logger({ serviceName: 'customers-api' }))(jsonEvent({ ...VALID_INPUT, email: 'x' }), LAMBDA_CONTEXT);
+
+      expect(JSON.parse(written)).toMatchObject({
+        function_name: LAMBDA_CONTEXT.functionName,
+        function_request_id: LAMBDA_CONTEXT.awsRequestId,
+        cold_start: expect.any(Boolean),
+      });
     });
 
     it('logs nothing for a successful request', async () => {

@@ -1,59 +1,182 @@
 import {
+  GetItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
-  type AttributeValue,
   type DynamoDBClient,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { normalizeEmail, type Customer } from './customer';
-import { CustomerIdCollision, EmailAlreadyRegistered } from './errors';
+import type { Deadline } from './deadline';
+import { CustomerIdCollision, EmailAlreadyRegistered, IdempotencyKeyExpired, IdempotencyKeyReused } from './errors';
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, IDEMPOTENCY_TTL_SECONDS, type IdempotentCreate } from './idempotency';
 
 export interface TableNames {
   /** DA_Serverless: one item per customer, keyed by id. */
   customers: string;
   /** One claim per normalized email (key `email`, value `customerId`): the unique constraint on email. */
   emails: string;
-  /** Powertools idempotency records (key `id`, TTL attribute `expiration`); used by idempotency.ts, not here. */
+  /** Idempotency records (key `id`, TTL attribute `expiration`), written in the create's own transaction. */
   idempotency: string;
 }
+
+/** A keyed create: its record is written with the customer, holding the response to replay. */
+export interface IdempotencyRecord extends IdempotentCreate {
+  response: APIGatewayProxyResult;
+  /** When the request is handled, in epoch seconds: the record replays until IDEMPOTENCY_TTL_SECONDS after it. */
+  nowSeconds: number;
+}
+
+export interface Store {
+  client: DynamoDBClient;
+  tables: TableNames;
+  deadline: Deadline;
+}
+
+/** What a create came to: written now, or the stored response of the key's first request. */
+export type SaveOutcome = { kind: 'created' } | { kind: 'replayed'; response: APIGatewayProxyResult };
 
 // Positions in the transaction, which is also the order of its CancellationReasons.
 const CUSTOMER = 0;
 const EMAIL_CLAIM = 1;
+const RECORD = 2;
 
 /**
- * Writes the customer and claims its normalized email in one transaction. Both puts are conditional, so a
- * registered email (or a colliding id) cancels both and nothing is written, however many requests race.
+ * One TransactWriteItems: the customer, the claim on its normalized email and (with an Idempotency-Key) the key's
+ * record, all conditional, so a registered email, a used key or a colliding id cancels everything and nothing is
+ * written, however many requests race. Only a cancellation costs more calls: the orphaned-claim check and repair.
  */
-export async function putCustomer(client: DynamoDBClient, tables: TableNames, customer: Customer): Promise<void> {
-  const puts = [
-    { TableName: tables.customers, Item: toItem(customer), ConditionExpression: 'attribute_not_exists(id)' },
-    {
-      TableName: tables.emails,
-      Item: toItem({ email: normalizeEmail(customer.email), customerId: customer.id }),
-      ConditionExpression: 'attribute_not_exists(email)',
-    },
-  ];
+export function saveCustomer(store: Store, customer: Customer, record?: IdempotencyRecord): Promise<SaveOutcome> {
+  return write(store, customer, record, createItems(store.tables, customer, record), 'may-repair');
+}
+
+async function write(
+  store: Store,
+  customer: Customer,
+  record: IdempotencyRecord | undefined,
+  items: TransactWriteItem[],
+  mode: 'may-repair' | 'repairing',
+): Promise<SaveOutcome> {
   try {
-    // The SDK gives each send a fresh ClientRequestToken and reuses it on its retries, so DynamoDB answers a retry
-    // of a transaction that landed (its response lost) with success, not two failed conditions and a false 409.
-    // Not our customer id: tokens are account-wide and tests reuse fixed ids. handler.faults.test.ts proves it.
-    await client.send(new TransactWriteItemsCommand({ TransactItems: puts.map((Put) => ({ Put })) }));
+    await transactWrite(store, items);
+    return { kind: 'created' };
   } catch (error) {
-    throw uniqueConstraintViolation(error) ?? error;
+    const reasons = cancellationReasons(error);
+    if (!reasons) throw error;
+    if (record && reasons.failed(RECORD)) {
+      return { kind: 'replayed', response: replay(record, reasons.oldItem(RECORD) ?? (await readRecord(store, record))) };
+    }
+    // With a key the id is derived from it: taken while the record is gone means the key's 24 h are over.
+    if (record && reasons.failed(CUSTOMER)) throw new IdempotencyKeyExpired();
+    // A registered email is the client's conflict and wins over an id collision (the id generator repeating itself).
+    if (mode === 'may-repair' && reasons.failed(EMAIL_CLAIM)) return repairOrphanedClaim(store, customer, record, reasons.oldItem(EMAIL_CLAIM));
+    if (reasons.failed(CUSTOMER)) throw new CustomerIdCollision();
+    // While repairing, any failed condition means the claim moved on or its customer came back: the email is taken.
+    if (mode === 'repairing' && reasons.anyFailed()) throw new EmailAlreadyRegistered();
+    throw error;
   }
 }
 
-// A registered email is the client's conflict and wins when both conditions failed; an id collision means the id
-// generator repeated itself. Any other cancellation (conflict, throttling) is left for errors.ts to classify.
-function uniqueConstraintViolation(error: unknown): Error | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  const failed = (index: number) => error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
-  if (failed(EMAIL_CLAIM)) return new EmailAlreadyRegistered();
-  if (failed(CUSTOMER)) return new CustomerIdCollision();
-  return undefined;
+function createItems(tables: TableNames, customer: Customer, record?: IdempotencyRecord): TransactWriteItem[] {
+  const items: TransactWriteItem[] = [
+    { Put: { TableName: tables.customers, Item: marshall(customer), ConditionExpression: 'attribute_not_exists(id)' } },
+    {
+      Put: {
+        TableName: tables.emails,
+        Item: marshall({ email: normalizeEmail(customer.email), customerId: customer.id }),
+        ConditionExpression: 'attribute_not_exists(email)',
+        // The claim's holder comes back with the cancellation, so checking for an orphan needs no extra read.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+  ];
+  if (record) {
+    const { recordId, customerId, fingerprint, response, nowSeconds } = record;
+    const expiresAt = nowSeconds + IDEMPOTENCY_TTL_SECONDS;
+    items.push({
+      Put: {
+        TableName: tables.idempotency,
+        Item: marshall({ id: recordId, customerId, fingerprint, response: JSON.stringify(response), [IDEMPOTENCY_EXPIRY_ATTRIBUTE]: expiresAt }),
+        // A record past its expiry no longer counts, even before DynamoDB's TTL has deleted it.
+        ConditionExpression: 'attribute_not_exists(id) OR #expiry < :now',
+        ExpressionAttributeNames: { '#expiry': IDEMPOTENCY_EXPIRY_ATTRIBUTE },
+        ExpressionAttributeValues: marshall({ ':now': nowSeconds }),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+  }
+  return items;
 }
 
-// Every attribute is a string, so marshalling by hand avoids another dependency.
-function toItem(values: Record<string, string>): Record<string, AttributeValue> {
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { S: value }]));
+/** The first request's response, byte for byte, if this one carries the same body; otherwise a 422. */
+function replay(record: IdempotencyRecord, stored: Record<string, unknown> | undefined): APIGatewayProxyResult {
+  if (typeof stored?.response !== 'string') throw new Error('idempotency record without a response');
+  if (stored.fingerprint !== record.fingerprint) throw new IdempotencyKeyReused();
+  return JSON.parse(stored.response) as APIGatewayProxyResult;
+}
+
+/**
+ * A claim whose customer no longer exists (deleted, or lost in a restore) must not refuse its email forever. If the
+ * claimed customer is gone, the claim is taken over in a transaction that also checks, on the same snapshot, that
+ * the customer is still absent and the claim still points at it; any other outcome is the ordinary 409.
+ */
+async function repairOrphanedClaim(
+  store: Store,
+  customer: Customer,
+  record: IdempotencyRecord | undefined,
+  claim: Record<string, unknown> | undefined,
+): Promise<SaveOutcome> {
+  const holder = claim?.customerId;
+  if (typeof holder !== 'string' || (await customerExists(store, holder))) throw new EmailAlreadyRegistered();
+  const items = createItems(store.tables, customer, record);
+  const claimPut = items[EMAIL_CLAIM].Put;
+  if (!claimPut) throw new Error('transaction without an email claim');
+  Object.assign(claimPut, {
+    ConditionExpression: 'customerId = :holder',
+    ExpressionAttributeValues: marshall({ ':holder': holder }),
+  });
+  // When the holder is this very id (a keyed create whose customer was deleted), the customer put's own condition
+  // already says it is absent; a second operation on the same item would be refused.
+  if (holder !== customer.id) {
+    items.push({
+      ConditionCheck: { TableName: store.tables.customers, Key: marshall({ id: holder }), ConditionExpression: 'attribute_not_exists(id)' },
+    });
+  }
+  return write(store, customer, record, items, 'repairing');
+}
+
+async function customerExists(store: Store, id: string): Promise<boolean> {
+  return (await getItem(store, store.tables.customers, { id }, 'id')) !== undefined;
+}
+
+// DynamoDB returns the record with the cancellation (ALL_OLD); an emulator that does not gets it read once.
+function readRecord(store: Store, record: IdempotencyRecord) {
+  return getItem(store, store.tables.idempotency, { id: record.recordId });
+}
+
+async function getItem({ client, deadline }: Store, TableName: string, key: Record<string, string>, ProjectionExpression?: string) {
+  const { Item } = await deadline.run((abortSignal) =>
+    client.send(new GetItemCommand({ TableName, Key: marshall(key), ConsistentRead: true, ProjectionExpression }), { abortSignal }),
+  );
+  return Item ? unmarshall(Item) : undefined;
+}
+
+async function transactWrite({ client, deadline }: Store, items: TransactWriteItem[]): Promise<void> {
+  // The SDK gives each send a fresh ClientRequestToken and reuses it on its retries, so DynamoDB answers a retry of
+  // a transaction that landed (its response lost) with success, not failed conditions and a false 409.
+  await deadline.run((abortSignal) => client.send(new TransactWriteItemsCommand({ TransactItems: items }), { abortSignal }));
+}
+
+function cancellationReasons(error: unknown) {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const reasons = error.CancellationReasons ?? [];
+  return {
+    failed: (index: number) => reasons[index]?.Code === 'ConditionalCheckFailed',
+    anyFailed: () => reasons.some((reason) => reason.Code === 'ConditionalCheckFailed'),
+    oldItem: (index: number) => {
+      const item = reasons[index]?.Item;
+      return item ? unmarshall(item) : undefined;
+    },
+  };
 }

@@ -11,9 +11,12 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Checks route, method, media type and size, then returns the parsed JSON object (shape not yet validated). */
+/**
+ * Checks route, method, media type and size, then returns the parsed JSON object (shape not yet validated). The route
+ * is the API's resource, not `path`: behind a custom domain's base path mapping `path` carries the base path too.
+ */
 export function readJsonObject(event: APIGatewayProxyEvent): object {
-  if (event.path !== CUSTOMERS_PATH) throw new RequestRejected(404, [{ field: 'path', rule: 'route' }]);
+  if (event.resource !== CUSTOMERS_PATH) throw new RequestRejected(404, [{ field: 'path', rule: 'route' }]);
   if (event.httpMethod !== 'POST') {
     throw new RequestRejected(405, [{ field: 'method', rule: 'allowed_methods' }], { Allow: 'POST' });
   }

@@ -13,12 +13,16 @@ function json(statusCode: number, body: unknown, headers: Record<string, string>
   return { statusCode, headers: { ...COMMON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-// Fields in a fixed order, so a replayed customer (read back from the idempotency store, whose maps DynamoDB does
-// not keep in order) serializes to the same bytes as the first response.
+/** At most this many errors in a response: a 10 KB body of unknown fields would otherwise list hundreds. */
+export const MAX_RESPONSE_ERRORS = 10;
+
+// Fields in a fixed order, so the body does not depend on the order the customer object was built in.
 export function created({ id, firstname, lastname, email, createdAt }: Customer): APIGatewayProxyResult {
   return json(201, { id, firstname, lastname, email, createdAt }, { Location: `/customers/${id}` });
 }
 
+/** The failure's message and rules; past MAX_RESPONSE_ERRORS, the first ones and `errorCount`, the total. */
 export function failed({ status, message, errors, headers }: Failure, requestId: string): APIGatewayProxyResult {
-  return json(status, { message, errors, requestId }, headers);
+  if (errors.length <= MAX_RESPONSE_ERRORS) return json(status, { message, errors, requestId }, headers);
+  return json(status, { message, errors: errors.slice(0, MAX_RESPONSE_ERRORS), errorCount: errors.length, requestId }, headers);
 }

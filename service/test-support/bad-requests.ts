@@ -83,7 +83,7 @@ export const BAD_REQUESTS: BadRequest[] = [
   ['GET /customers', 405, 'method', 'allowed_methods', customersEvent({ httpMethod: 'GET', body: null })],
   ['PUT /customers', 405, 'method', 'allowed_methods', customersEvent({ httpMethod: 'PUT' })],
   ['DELETE /customers', 405, 'method', 'allowed_methods', customersEvent({ httpMethod: 'DELETE', body: null })],
-  ['POST /customer (typo)', 404, 'path', 'route', customersEvent({ path: '/customer' })],
-  ['POST /customers/123', 404, 'path', 'route', customersEvent({ path: '/customers/123' })],
-  ['POST /', 404, 'path', 'route', customersEvent({ path: '/' })],
+  ['POST /customer (typo)', 404, 'path', 'route', customersEvent({ resource: '/customer', path: '/customer' })],
+  ['POST /customers/123', 404, 'path', 'route', customersEvent({ resource: '/customers/123', path: '/customers/123' })],
+  ['POST /', 404, 'path', 'route', customersEvent({ resource: '/', path: '/' })],
 ];

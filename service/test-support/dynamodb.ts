@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import {
   CreateTableCommand,
   GetItemCommand,
-  ScanCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from '../src/idempotency';
 import type { TableNames } from '../src/repository';
-import { TEST_DYNAMODB_ENDPOINT_VAR } from './ministack';
+import { TEST_DYNAMODB_ENDPOINT_VAR } from './global-setup';
+
+export { countItems } from '../../scripts/lib/scan-table';
 
 /** The run's real DynamoDB-protocol server: MiniStack on loopback, started by jest's globalSetup. */
 export function testDynamoDbEndpoint(): string {
@@ -63,11 +64,6 @@ export async function getItem(client: DynamoDBClient, tableName: string, id: str
 
 export const getEmailClaim = (client: DynamoDBClient, tables: TableNames, email: string) =>
   getItem(client, tables.emails, email, 'email');
-
-export async function countItems(client: DynamoDBClient, tableName: string): Promise<number> {
-  const { Count } = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }));
-  return Count ?? 0;
-}
 
 export function stringItem(values: Record<string, string>): Record<string, AttributeValue> {
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { S: value }]));

@@ -42,7 +42,7 @@ export const jsonEvent = (body: unknown, overrides: Partial<APIGatewayProxyEvent
 export const base64Event = (text: string | Buffer, overrides: Partial<APIGatewayProxyEvent> = {}) =>
   customersEvent({ body: Buffer.from(text).toString('base64'), isBase64Encoded: true, ...overrides });
 
-/** The Lambda context the runtime passes: Powertools idempotency reads the remaining time from it. */
+/** The Lambda context the runtime passes: the handler takes its deadline from the remaining time. */
 export const LAMBDA_CONTEXT: Context = {
   callbackWaitsForEmptyEventLoop: true,
   functionName: 'customers-api-local-create-customer',

@@ -1,11 +1,8 @@
-// jest globalTeardown: stops the MiniStack that global-setup.ts started, by its process group id, and drops its log.
+// jest globalTeardown: stops the MiniStack that global-setup.ts started (its process group) and drops its log.
+import { stopMiniStack } from '../../scripts/lib/ministack';
 import type { MiniStackGlobal } from './global-setup';
-import { rmSync } from 'node:fs';
-import { stopMiniStack } from './ministack';
 
 export default async function globalTeardown(): Promise<void> {
   const miniStack = (globalThis as MiniStackGlobal).customersApiTestMiniStack;
-  if (!miniStack) return;
-  await stopMiniStack(miniStack.pid);
-  rmSync(miniStack.logFile, { force: true });
+  if (miniStack) await stopMiniStack(miniStack);
 }

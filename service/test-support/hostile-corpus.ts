@@ -32,6 +32,8 @@ export interface CorpusOptions {
 export const DEFAULT_CORPUS_SEED = 20_261_125;
 /** The family of valid requests sent with an Idempotency-Key: each leaves one idempotency record. */
 export const KEYED_FAMILY = 'valid with an Idempotency-Key';
+/** The rows of bad-requests.ts, folded in so the deployed suites send them over HTTP too. */
+export const HAND_WRITTEN_FAMILY = 'hand-written table';
 const FIELDS = ['firstname', 'lastname', 'email'] as const;
 
 // Pieces of valid names: scripts, emoji sequences, combining marks, apostrophes, and text that looks like an
@@ -281,7 +283,7 @@ export function hostileCorpus({ seed = DEFAULT_CORPUS_SEED, runId = 'corpus' }: 
 
   // ---- the hand-written table ----
   for (const [description, status, field, , event] of BAD_REQUESTS) {
-    entries.push({ label: `table: ${description} (${status})`, family: 'hand-written table', expected: 'invalid', field, event });
+    entries.push({ label: `table: ${description} (${status})`, family: HAND_WRITTEN_FAMILY, expected: 'invalid', field, event });
   }
   return entries;
 }

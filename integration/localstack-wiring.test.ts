@@ -1,0 +1,85 @@
+// LocalStack cannot run on our CI machines (its DynamoDB needs DynamoDB Local, whose licence rules it out there),
+// so what it is given is checked here: the container testcontainers would create, and the compose file as Compose
+// resolves it. The users' CI (.github/workflows/ci.yml) runs the suites against it for real.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { localStackContainer } from './support/emulator-container';
+
+const repoRoot = path.resolve(__dirname, '..');
+
+// What the container would be created with (testcontainers keeps it in these protected fields until start).
+const definitionOf = (container: object) =>
+  container as unknown as { environment: Record<string, string>; hostConfig: { Binds?: string[] } };
+
+describe('the LocalStack container testcontainers starts', () => {
+  it('mounts the engine socket it was given, so LocalStack can start Lambda containers', () => {
+    const container = definitionOf(localStackContainer('localstack/localstack:4.14.0', '/run/user/1000/docker.sock', {}));
+    expect(container.hostConfig.Binds).toEqual(['/run/user/1000/docker.sock:/var/run/docker.sock:rw']);
+  });
+
+  it('runs only the services the stack uses, and passes LOCALSTACK_AUTH_TOKEN only when it is set', () => {
+    const without = definitionOf(localStackContainer('localstack/localstack:4.14.0', '/var/run/docker.sock', {}));
+    expect(without.environment.SERVICES).toBe('apigateway,lambda,dynamodb,kms,ssm,iam,sts,logs');
+    expect(without.environment).not.toHaveProperty('LOCALSTACK_AUTH_TOKEN');
+
+    const env = { LOCALSTACK_AUTH_TOKEN: 'ls-token-for-test' };
+    const withToken = definitionOf(localStackContainer('localstack/localstack:4.16.0', '/var/run/docker.sock', env));
+    expect(withToken.environment.LOCALSTACK_AUTH_TOKEN).toBe('ls-token-for-test');
+  });
+});
+
+describe('the compose file, as `docker compose config` resolves it', () => {
+  // Compose interpolates from the environment: resolve with a known one (no EMULATOR_IMAGE, no token, no CI files).
+  const config = (env: Record<string, string>) =>
+    JSON.parse(
+      execFileSync('docker', ['compose', '--file', 'docker-compose.yml', 'config', '--format', 'json'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOCKER_CONFIG: process.env.DOCKER_CONFIG ?? '', ...env },
+      }),
+    ) as ComposeConfig;
+  interface ComposeConfig {
+    services: Record<string, {
+      image?: string;
+      environment?: Record<string, string | null>;
+      ports?: { host_ip?: string; published?: string; target: number }[];
+      volumes?: { type: string; source?: string; target: string; read_only?: boolean }[];
+      build?: { args?: Record<string, string | null> };
+    }>;
+  }
+
+  it('defaults the emulator to LocalStack 4.14.0, published on 127.0.0.1 only, with the Docker socket for its Lambdas', () => {
+    const { emulator } = config({}).services;
+    expect(emulator.image).toBe('localstack/localstack:4.14.0');
+    expect(emulator.ports).toEqual([expect.objectContaining({ host_ip: '127.0.0.1', published: '4566', target: 4566 })]);
+    expect(emulator.volumes).toContainEqual(
+      expect.objectContaining({ type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' }),
+    );
+  });
+
+  it('passes the token to the emulator, never to the tools container', () => {
+    const { emulator, tools } = config({ LOCALSTACK_AUTH_TOKEN: 'ls-token-for-test' }).services;
+    expect(emulator.environment?.LOCALSTACK_AUTH_TOKEN).toBe('ls-token-for-test');
+    expect(tools.environment ?? {}).not.toHaveProperty('LOCALSTACK_AUTH_TOKEN');
+  });
+
+  it("gives the tools container the user's AWS settings from the shell and the emulator by its service name", () => {
+    const { tools } = config({ AWS_REGION: 'eu-west-3', TF_STATE_BUCKET: 'my-state', API_GATEWAY_LOGS_ROLE: 'managed' }).services;
+    expect(tools.environment).toMatchObject({
+      AWS_REGION: 'eu-west-3',
+      TF_STATE_BUCKET: 'my-state',
+      API_GATEWAY_LOGS_ROLE: 'managed',
+      EMULATOR_ENDPOINT: 'http://emulator:4566',
+      EMULATOR_PUBLIC_ENDPOINT: 'http://localhost:4566',
+    });
+    // Unset in the shell: not set in the container either (no empty strings that would shadow ~/.aws).
+    expect(tools.environment ?? {}).not.toHaveProperty('AWS_PROFILE');
+  });
+
+  it('builds the tools image on the official bases unless the build args are set', () => {
+    const official = config({}).services.tools.build?.args ?? {};
+    expect(official.NODE_IMAGE ?? null).toBeNull();
+    const local = config({ NODE_IMAGE: 'customers-api/node:test', TOFU_IMAGE: 'customers-api/opentofu:test' }).services.tools;
+    expect(local.build?.args).toEqual({ NODE_IMAGE: 'customers-api/node:test', TOFU_IMAGE: 'customers-api/opentofu:test' });
+  });
+});

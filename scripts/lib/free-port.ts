@@ -1,0 +1,13 @@
+// A TCP port on 127.0.0.1 that nothing listens on right now, for a server this process is about to start.
+import { createServer, type AddressInfo } from 'node:net';
+
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
