@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         requests++;
         const reply = await postCustomer(outputs.api_url, key, email).catch(() => undefined);
         if (reply?.headers.get(HEADER) === String(edit)) break;
-        if (performance.now() - began > 60_000) throw new Error(`edit ${edit} not live after 60 s`);
+        if (performance.now() - began > 60_000) throw new Error(`edit ${edit} not live after 60 s; make dev said:\n${loop.output.slice(mark)}`);
       }
       editToLive.push(performance.now() - began);
       const reloaded = await loop.waitFor(/reloaded in (\d+) ms/, 30_000, mark);

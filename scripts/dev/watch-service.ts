@@ -42,7 +42,13 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
           events.onErrors('build', await formatted(result.errors));
           return;
         }
-        const typeErrors = typeCheck.check();
+        let typeErrors: string[];
+        try {
+          typeErrors = typeCheck.check();
+        } catch (error) {
+          // esbuild would swallow a throw from here (its own logging is off): say it, push nothing.
+          typeErrors = [`type check failed: ${error instanceof Error ? error.message : String(error)}`];
+        }
         if (typeErrors.length > 0) {
           events.onErrors('type', typeErrors.join('\n'));
           return;
