@@ -13,10 +13,15 @@ export const zipBundle = ({ js, map }: LambdaBundle): Promise<Buffer> =>
 
 /** UpdateFunctionCode, then the SDK's waiter until LastUpdateStatus is Successful (as on AWS, new code serves after). */
 export async function pushFunctionCode(lambda: LambdaClient, functionName: string, zip: Buffer): Promise<void> {
-  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
-  // MiniStack flips the status 0.5 s after the update; poll every 0.1-0.25 s rather than the waiter's default 1 s.
-  await waitUntilFunctionUpdatedV2(
-    { client: lambda, maxWaitTime: 60, minDelay: 0.1, maxDelay: 0.25 },
-    { FunctionName: functionName },
-  );
+  // Twice: MiniStack 1.5.33 stops the function's warm workers on an update, but an invocation that read the old code
+  // just before it can still start a worker afterwards, which then serves the old code until the next update (seen
+  // about once in 50 edits under back-to-back requests). The second update, once the first has settled, stops it.
+  for (let update = 0; update < 2; update++) {
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+    // MiniStack flips the status 0.5 s after the update; poll every 0.1-0.25 s rather than the waiter's default 1 s.
+    await waitUntilFunctionUpdatedV2(
+      { client: lambda, maxWaitTime: 60, minDelay: 0.1, maxDelay: 0.25 },
+      { FunctionName: functionName },
+    );
+  }
 }
