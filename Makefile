@@ -53,8 +53,9 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image
-.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench
+	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev
+.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
+	_logs _dev-test _bench-dev
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -121,6 +122,35 @@ deploy: ## deploy both stacks to ENV (local starts the emulator first) and write
 	$(RUN) _deploy
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
+
+dev: ## the local inner loop: deploy if out of date, push each service/ change to the function, apply infra/ changes, print its logs
+	$(PREFLIGHT)
+	@[ "$(ENV)" = local ] || { echo "make dev runs against the local emulator only (ENV=local)" >&2; exit 2; }
+	$(MAKE) emulator-up EMULATOR=$(EMULATOR)
+	$(RUN) _dev
+# node --import tsx: one process, so Ctrl-C reaches the loop itself, which stops what it started.
+_dev: _deps
+	source scripts/lib/profile-env.sh local && exec node --import tsx scripts/dev.ts
+
+logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
+	$(PREFLIGHT)
+	$(RUN) _logs
+_logs: _deps
+	source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) exec node --import tsx scripts/logs.ts
+
+dev-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+dev-test: ## the dev loop's tests: make dev end to end on MiniStack (started by the suite) in a temporary copy of the repo
+	$(PREFLIGHT)
+	$(RUN) _dev-test
+_dev-test: _build _engine
+	npx jest --selectProjects dev --runInBand
+
+bench-dev: EMULATOR_DESC := MiniStack, started by the script inside the runner
+bench-dev: ## edit-to-live benchmark (a script, not in CI): 20 handler edits under make dev on MiniStack; p50, p95
+	$(PREFLIGHT)
+	$(RUN) _bench-dev
+_bench-dev: _build _engine
+	npx tsx scripts/bench-dev.ts
 
 outputs: ## print the deployed stack's outputs for ENV (a file on this host: no runner needed)
 	@cat .state/$(ENV)/outputs.json

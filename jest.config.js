@@ -1,4 +1,4 @@
-// One jest config, seven projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
+// One jest config, eight projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
 // runs the pure ones alone (unit, infra: no emulator, seconds); e2e, aws-safety and integration deploy for real and are run by
 // their own make targets (compose too: it needs Docker Compose).
 // ts-jest 29.4 transpiles each file on its own (tsconfig's isolatedModules; no type check here, `make check` runs
@@ -23,6 +23,7 @@ const pureTests = [
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
   'scripts/readme-make-targets.test.ts',
+  'scripts/dev/log-format.test.ts',
 ];
 
 module.exports = {
@@ -40,5 +41,7 @@ module.exports = {
     project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
     // Secrets at rest after a local deploy, and the aws profile's settings rehearsed on the host emulator.
     project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts']),
+    // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).
+    project('dev', ['<rootDir>/integration/dev-loop.test.ts']),
   ],
 };

@@ -82,6 +82,7 @@ export class ApiStack extends TerraformStack {
       stageName: profile.stageName,
       usagePlan: profile.usagePlan,
       stageUrl: profile.stageUrl,
+      fixedRestApiId: profile.fixedRestApiId,
       accessLog,
       stageDependsOn: logsRole ? [logsRole.account] : undefined,
     });

@@ -23,6 +23,8 @@ export interface CustomersApiProps {
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
   readonly stageUrl: (stage: StageAddress) => string;
+  /** Asks an emulator for this id (see Profile.fixedRestApiId); unset on AWS. */
+  readonly fixedRestApiId?: string;
   readonly accessLog: AccessLog;
   /** What must exist before the stage may log: API Gateway's account-wide CloudWatch role, when this stack sets it. */
   readonly stageDependsOn?: ITerraformDependable[];
@@ -44,7 +46,10 @@ export class CustomersApi extends Construct {
       name: namePrefix,
       description: 'Customers API',
       endpointConfiguration: { types: ['REGIONAL'] },
+      // MiniStack reads `ms-custom-id` and LocalStack `_custom_id_` when the API is created (each ignores the other).
+      tags: props.fixedRestApiId ? { 'ms-custom-id': props.fixedRestApiId, _custom_id_: props.fixedRestApiId } : undefined,
       // A replacement API is created before the old one goes, so a changed API never leaves a gap without one.
+      // (No argument of the REST API forces a replacement, so a fixed id never meets its own replacement.)
       lifecycle: { createBeforeDestroy: true },
     });
     const restApiId = this.restApi.id;

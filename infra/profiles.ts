@@ -1,5 +1,6 @@
 // The one typed place that says how `local` and `aws` differ. Stacks read fields from here
 // instead of branching on the environment name.
+import { createHash } from 'node:crypto';
 
 export const ENV_NAMES = ['local', 'aws'] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -77,6 +78,11 @@ export interface Profile {
   /** The Lambda's instruction set: Graviton (arm64) on AWS, cheaper per GB-second; the host's x86_64 for emulators. */
   readonly lambdaArchitecture: 'arm64' | 'x86_64';
   readonly target: DeployTarget;
+  /**
+   * The REST API id to ask an emulator for (tags read on create), so the local URL survives destroy and redeploy.
+   * Undefined on AWS, which always picks its own.
+   */
+  readonly fixedRestApiId?: string;
   /** Base URL of the deployed stage, without a trailing slash. */
   readonly stageUrl: (stage: StageAddress) => string;
 }
@@ -178,6 +184,8 @@ export function loadProfile(env: Env = process.env): Profile {
       usagePlan: { burstLimit: 5_000, rateLimit: 10_000, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
       lambdaArchitecture: 'x86_64',
       target: { kind: 'emulator', endpoint },
+      // 8 hex characters: the shape MiniStack's host-style execute-api routing expects; LocalStack needs lowercase.
+      fixedRestApiId: createHash('sha256').update(common.namePrefix).digest('hex').slice(0, 8),
       stageUrl: emulatorStageUrl(publicEndpoint),
     };
   }

@@ -99,7 +99,7 @@ function indexIn(list: string[], value: string): number {
   return found >= 0 ? found : list.push(value) - 1;
 }
 
-async function zipEntries(entries: Record<string, Buffer>): Promise<Buffer> {
+export async function zipEntries(entries: Record<string, Buffer>): Promise<Buffer> {
   const zip = new ZipFile();
   for (const name of Object.keys(entries).sort()) {
     zip.addBuffer(entries[name], name, { mtime: FIXED_MTIME, mode: FILE_MODE, compressionLevel: 9, forceDosTimestamp: true });

@@ -1,0 +1,168 @@
+// Runs `make dev` for real in a temporary copy of the repository (tracked and new files; node_modules symlinked), so
+// tests and the edit-to-live benchmark can edit the handler without touching the working tree.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+/** The environment `make dev` gets: host MiniStack on `port`, its own workspace, no parent make's flags. */
+export function devEnv(port: string, deployId: string): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !['MAKEFLAGS', 'MAKELEVEL', 'MFLAGS'].includes(name));
+  return {
+    ...Object.fromEntries(inherited),
+    ENV: 'local',
+    EMULATOR: 'ministack',
+    EMULATOR_PORT: port,
+    EMULATOR_ENDPOINT: `http://127.0.0.1:${port}`,
+    DEPLOY_ID: deployId,
+    RUNNER: 'native',
+  };
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: { requestId?: string };
+}
+
+/** POST /customers with a valid body (a fresh email unless given). */
+export async function postCustomer(url: string, key: string, email = `dev-${randomUUID()}@example.com`): Promise<Reply> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify({ firstname: 'Ada', lastname: 'Lovelace', email }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
+}
+
+export interface RepoCopy {
+  readonly root: string;
+  remove(): void;
+}
+
+export function copyRepo(): RepoCopy {
+  const root = mkdtempSync(path.join(tmpdir(), 'customers-dev-'));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot })
+    .toString()
+    .split('\0')
+    .filter(Boolean);
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    // Timestamps kept: a package-lock.json newer than node_modules would make `make` run `npm ci` through the link.
+    try {
+      cpSync(path.join(repoRoot, file), path.join(root, file), { preserveTimestamps: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // deleted in the working tree
+    }
+  }
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The handler entry, replaced by a wrapper that adds response headers around the real handler (kept alongside). */
+export function wrapHandler(root: string, wrapper: string): void {
+  const entry = path.join(root, 'service', 'src', 'index.ts');
+  const original = path.join(root, 'service', 'src', 'original-index.ts');
+  try {
+    readFileSync(original);
+  } catch {
+    cpSync(entry, original);
+  }
+  writeFileSync(entry, wrapper);
+}
+
+/** A wrapper that adds `headers` to every response; it type-checks and builds. */
+export const headerWrapper = (headers: Record<string, string>, extraHeaderExpressions = ''): string => `
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { handler as original } from './original-index';
+
+export const handler = async (event: APIGatewayProxyEvent, context?: Context) => {
+  const response = await original(event, context);
+  return { ...response, headers: { ...response.headers, ...${JSON.stringify(headers)}${extraHeaderExpressions} } };
+};
+`;
+
+/** A long-running make target (`make dev`, `make logs`) in its own process group, as from a terminal; output collected. */
+export class DevLoop {
+  output = '';
+  private readonly exited: Promise<number | null>;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  static start(root: string, env: NodeJS.ProcessEnv, target = 'dev'): DevLoop {
+    return new DevLoop(spawn('make', [target], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  /** Waits until the output after `from` matches `pattern`; returns the match and where it ended. */
+  async waitFor(pattern: RegExp, timeoutMs: number, from = 0): Promise<{ match: RegExpExecArray; end: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rest = this.output.slice(from);
+      const match = pattern.exec(rest);
+      if (match) return { match, end: from + match.index + match[0].length };
+      if (Date.now() > deadline) throw new Error(`make did not print ${pattern} within ${timeoutMs} ms; output:\n${this.output}`);
+      if (this.child.exitCode !== null) throw new Error(`make exited (${this.child.exitCode}); output:\n${this.output}`);
+      await sleep(50);
+    }
+  }
+
+  /** Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group. Resolves with make's exit code. */
+  async interrupt(timeoutMs = 30_000): Promise<number | null> {
+    process.kill(-this.pid, 'SIGINT');
+    return Promise.race([
+      this.exited,
+      sleep(timeoutMs).then(() => {
+        throw new Error(`make still running ${timeoutMs} ms after SIGINT; output:\n${this.output}`);
+      }),
+    ]);
+  }
+}
+
+/** Every live process below `pid` (from /proc): what `make dev` has started, at the moment of the call. */
+export function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command (which may contain spaces) start after its closing parenthesis: state, ppid, ...
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const [child, ppid] of parents) {
+      if (ppid === parent && !found.includes(child)) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A zombie has exited; it only waits for its parent to read its status.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

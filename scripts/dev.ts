@@ -1,0 +1,106 @@
+// `make dev`: the local inner loop. Deploys when what is deployed is out of date, prints the URL and how to get the
+// key, then: a change under service/ is rebuilt, type-checked and pushed to the function (`reloaded in N ms`); a
+// change under infra/ re-synthesizes and applies; the function's log lines are printed as they arrive. Ctrl-C stops
+// the watchers, the log tail and any running deploy (by process group id). The emulator stays up for the next run.
+//
+// Environment: DEPLOY_ID (workspace, default `local`), EMULATOR_ENDPOINT; scripts/lib/profile-env.sh local sets the
+// SDK's endpoint and test credentials (the Makefile sources it).
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CommandRunner, deployIfStale, type LocalWorkspace } from './dev/deployment';
+import { pushFunctionCode, zipBundle } from './dev/function-code';
+import { formatLogEvent } from './dev/log-format';
+import { tailLogGroup } from './dev/log-tail';
+import { watchService, type ServiceWatch } from './dev/watch-service';
+
+const ROOT = path.resolve(__dirname, '..');
+const INFRA_SETTLE_MS = 300;
+const colour = process.stdout.isTTY === true;
+const say = (line: string) => console.log(colour ? `\u001b[36m[dev]\u001b[0m ${line}` : `[dev] ${line}`);
+
+/** Runs jobs one at a time in order; a push queued behind a newer push is dropped (only the latest code matters). */
+class SerialQueue {
+  private tail: Promise<void> = Promise.resolve();
+  run(job: () => Promise<void>): Promise<void> {
+    this.tail = this.tail.then(job).catch((error: unknown) => say(`failed: ${error instanceof Error ? error.message : String(error)}`));
+    return this.tail;
+  }
+}
+
+async function main(): Promise<void> {
+  const target: LocalWorkspace = { root: ROOT, workspace: process.env.DEPLOY_ID?.trim() || 'local' };
+  const lambda = new LambdaClient({});
+  const apiGateway = new APIGatewayClient({});
+  const logs = new CloudWatchLogsClient({});
+  const runner = new CommandRunner(ROOT);
+  const stopping = new AbortController();
+  const queue = new SerialQueue();
+  const started: { service?: ServiceWatch; infra?: FSWatcher } = {};
+
+  const stop = async (signal: string) => {
+    if (stopping.signal.aborted) return;
+    say(`${signal}: stopping the watchers, the log tail and any running deploy; the emulator stays up (make emulator-down)`);
+    stopping.abort();
+    runner.stop();
+    started.infra?.close();
+    await started.service?.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  let outputs = await deployIfStale(target, { lambda, apiGateway }, runner, say);
+  say(`POST ${outputs.api_url}`);
+  // `make api-key` reads .state/<ENV>; another workspace needs the SSM call spelled out.
+  const endpoint = process.env.EMULATOR_PUBLIC_ENDPOINT ?? process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
+  say(target.workspace === 'local'
+    ? 'API key: KEY=$(make -s api-key)'
+    : `API key: KEY=$(AWS_ENDPOINT_URL=${endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${process.env.AWS_REGION ?? 'us-east-1'} npx tsx scripts/read-parameter.ts ${outputs.api_key_parameter_name})`);
+
+  void tailLogGroup(logs, {
+    logGroupName: `/aws/lambda/${outputs.function_name}`,
+    since: Date.now(),
+    mode: 'poll', // emulators do not stream Lambda output through StartLiveTail (see log-tail.ts)
+    signal: stopping.signal,
+    onEvent: (event) => {
+      const line = formatLogEvent(event, colour);
+      if (line !== undefined) console.log(line);
+    },
+    onNotice: say,
+  });
+
+  let latestBundle = 0;
+  started.service = await watchService(ROOT, {
+    onErrors: (kind, text) => say(`${kind} error; the old code keeps serving:\n${text}`),
+    onBundle: (bundle, startedAt) => {
+      const number = ++latestBundle;
+      void queue.run(async () => {
+        if (number !== latestBundle || stopping.signal.aborted) return;
+        await pushFunctionCode(lambda, outputs.function_name, await zipBundle(bundle));
+        say(`reloaded in ${Math.round(performance.now() - startedAt)} ms`);
+      });
+    },
+  });
+
+  let infraTimer: NodeJS.Timeout | undefined;
+  started.infra = watch(path.join(ROOT, 'infra'), { recursive: true }, (_event, file) => {
+    // Stack sources only: tests, test support and editors' temporary files change nothing deployed.
+    if (!file?.endsWith('.ts') || /\.test\.ts$|(^|\/)test-support\//.test(file)) return;
+    clearTimeout(infraTimer);
+    infraTimer = setTimeout(() => {
+      say(`infra/${file} changed: re-synthesizing and applying (the slower path)`);
+      void queue.run(async () => {
+        outputs = await deployIfStale(target, { lambda, apiGateway }, runner, say);
+      });
+    }, INFRA_SETTLE_MS);
+  });
+  say('watching service/ (esbuild) and infra/; Ctrl-C stops');
+}
+
+main().catch((error: unknown) => {
+  console.error(`make dev: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
