@@ -53,9 +53,9 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e integration-test scan bench tools-image dev logs dev-test bench-dev
-.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _engine _scan _bench _dev _logs \
-	_dev-test _bench-dev
+	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev
+.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench \
+	_dev _logs _dev-test _bench-dev
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -171,12 +171,14 @@ _api-key: _deps
 	@source scripts/lib/profile-env.sh $(ENV) && \
 	  npx tsx scripts/read-parameter.ts "$$(node -p 'require("./.state/$(ENV)/outputs.json").api_key_parameter_name')"
 
-clean: ## destroy everything deploy created in ENV, then remove build output
+clean: ## destroy everything deploy created in ENV, then remove build output (aws: only with CONFIRM=customers-api-aws)
 	$(PREFLIGHT)
-	$(RUN) _clean
+	$(RUN) _clean $(if $(CONFIRM),CONFIRM=$(CONFIRM))
+# Protected tables (aws) are destroyed only when CONFIRM names the stack: scripts/deploy.sh refuses before anything
+# is destroyed otherwise, and with it turns the protection off before destroying.
 _clean: _synth
 	scripts/deploy.sh down $(ENV)
-	rm -rf dist cdktf.out/$(ENV)
+	rm -rf dist cdktf.out/$${DEPLOY_ID:-$(ENV)}
 
 scan: ## IaC scan: synthesize both profiles, run checkov (cached toolchain) on the Terraform JSON; fails on findings
 	$(PREFLIGHT)
@@ -197,6 +199,13 @@ _e2e: _build _engine
 _engine:
 	@if command -v tofu >/dev/null || command -v terraform >/dev/null; then scripts/toolchain.sh ministack; \
 	else scripts/toolchain.sh all; fi
+
+aws-safety: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+aws-safety: ## deploy to MiniStack: no API key in state or synth output, 0600/0700; the aws settings rehearsed and torn down by make clean CONFIRM
+	$(PREFLIGHT)
+	$(RUN) _aws-safety
+_aws-safety: _build _engine
+	npx jest --selectProjects aws-safety --runInBand
 
 integration-test: ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (on this host: it drives Docker)
 	@echo "runner: native (testcontainers drives the Docker engine from this host) · emulator: $(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0) via testcontainers" >&2

@@ -1,5 +1,5 @@
-// One jest config, six projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
-// runs the pure ones alone (unit, infra: no emulator, seconds); e2e and integration deploy for real and are run by
+// One jest config, eight projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
+// runs the pure ones alone (unit, infra: no emulator, seconds); e2e, aws-safety, dev and integration deploy for real and are run by
 // their own make targets (compose too: it needs Docker Compose).
 // ts-jest 29.4 transpiles each file on its own (tsconfig's isolatedModules; no type check here, `make check` runs
 // tsc). Under module nodenext a .ts file of this package (no "type": "module") compiles to CommonJS, as jest needs.
@@ -39,6 +39,8 @@ module.exports = {
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
     // The compose path end to end (make through the tools container) and the LocalStack wiring: needs Docker Compose.
     project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
+    // Secrets at rest after a local deploy, and the aws profile's settings rehearsed on the host emulator.
+    project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts']),
     // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).
     project('dev', ['<rootDir>/integration/dev-loop.test.ts']),
   ],

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 if ! command -v shellcheck >/dev/null; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck
 fi
-mapfile -t scripts < <(git ls-files -z | xargs -0 grep -lIE '^#!/usr/bin/env bash|^# shellcheck shell=bash' | sort)
+mapfile -t scripts < <(git ls-files '*.sh' .ci/run)
 shellcheck --version | sed -n 2p
 shellcheck -x "${scripts[@]}"
 echo "shellcheck: ${#scripts[@]} scripts clean"

@@ -28,6 +28,7 @@ export class ApiStack extends TerraformStack {
       alias: `alias/${prefix}`,
       region: profile.region,
       description: `${prefix}: customers table, API key parameter and log groups`,
+      deletionWindowInDays: profile.keyDeletionWindowDays,
     });
     const handler = new NodejsFunction(this, 'create-customer', {
       functionName: `${prefix}-create-customer`,

@@ -92,7 +92,7 @@ export class CustomersApi extends Construct {
         redeployment: Fn.sha1(Fn.jsonencode([
           customers.id, customers.pathPart,
           create.id, create.apiKeyRequired, create.authorization, create.requestValidatorId, create.requestModels,
-          body.validator.id, body.validator.validateRequestBody, body.model.id, body.model.schema,
+          body.validator.id, body.validator.validateRequestBody, body.model.id, body.schemaDigest,
           integration.id, integration.type, integration.uri,
         ])),
       },

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -10,16 +11,42 @@ export interface KmsKeyProps {
   readonly alias: string;
   readonly region: string;
   readonly description: string;
+  /** 7 to 30 days between destroy and the key's deletion. */
+  readonly deletionWindowInDays: number;
 }
 
 /** What CloudWatch Logs needs to encrypt and read back a log group's events with a customer managed key. */
 const LOGS_KMS_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
 
 /**
- * Customer managed key. The key policy names the roles that may use it, and only through DynamoDB;
- * roles get their own IAM statements separately (see NodejsFunction.useTable), which is what keeps
- * key -> role -> role policy -> key free of a dependency cycle. CloudWatch Logs may use it only for
- * the log groups named here.
+ * What the services that hold our data do with the key on the deployer's behalf, as AWS documents it:
+ * - "How Amazon DynamoDB uses AWS KMS" (https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html):
+ *   DynamoDB uses grants on a customer managed key, created on behalf of the principal that creates the table, so
+ *   that principal needs kms:CreateGrant plus kms:DescribeKey and the data-key actions, through kms:ViaService;
+ * - "AWS KMS encryption for Parameter Store SecureString parameters"
+ *   (https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html): a standard SecureString
+ *   value is encrypted under the key with kms:Encrypt when it is written, and whoever reads it back decrypted
+ *   (here the provider refreshing the parameter) needs kms:Decrypt;
+ * - "Encrypt log data in CloudWatch Logs using AWS KMS"
+ *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html): CloudWatch Logs makes KMS
+ *   calls on the caller's behalf through kms:ViaService, to be allowed for roles that call it, in the key policy or
+ *   in IAM.
+ * This is the "key users" part of AWS's default key policy, narrowed to those three services in this region.
+ */
+export const DEPLOYER_KMS_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+export const deployerServices = (region: string): string[] =>
+  ['dynamodb', 'ssm', 'logs'].map((service) => `${service}.${region}.amazonaws.com`);
+
+/**
+ * Customer managed key, with a policy shaped like AWS's default policy for a key with key users:
+ * - the account root, i.e. delegation to IAM. Kept (not narrowed): it is what keeps the key manageable if the
+ *   deployer's role is deleted or renamed, and it is how the deployer's IAM policy (infra/deployer-policy.json)
+ *   administers the key (DescribeKey, PutKeyPolicy, ScheduleKeyDeletion, ...) without a policy change here;
+ * - the deployer (the IAM role or user behind the caller identity): use of the key, and grants for AWS resources,
+ *   both only through DynamoDB, SSM and CloudWatch Logs in this region;
+ * - the roles that may use it, and only through DynamoDB; roles get their own IAM statements separately (see
+ *   NodejsFunction.useTable), which keeps key -> role -> role policy -> key free of a dependency cycle;
+ * - CloudWatch Logs, only for the log groups named here.
  */
 export class KmsKey extends Construct {
   readonly key: KmsKeyResource;
@@ -28,14 +55,40 @@ export class KmsKey extends Construct {
   private readonly adminStatement: PolicyStatement;
   private readonly dynamoDbUsers: IamRole[] = [];
   private readonly logGroupArns: string[] = [];
+  private readonly deployerStatements: PolicyStatement[];
   private readonly accountId: string;
   private readonly partition: string;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
     this.region = props.region;
-    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+    const caller = new DataAwsCallerIdentity(this, 'account');
+    this.accountId = caller.accountId;
     this.partition = new DataAwsPartition(this, 'partition').partition;
+    // An assumed role's caller ARN is its session (arn:...:sts::...:assumed-role/...), which a key policy cannot
+    // name; the session context gives the role's own ARN (a user's ARN passes through unchanged).
+    const deployer = new DataAwsIamSessionContext(this, 'deployer', { arn: caller.arn }).issuerArn;
+    const viaServices = { 'kms:ViaService': deployerServices(props.region) };
+    this.deployerStatements = [
+      {
+        Sid: 'DeployerUsesKeyThroughServices',
+        Effect: 'Allow',
+        Principal: { AWS: deployer },
+        Action: DEPLOYER_KMS_ACTIONS,
+        Resource: '*',
+        Condition: { StringEquals: viaServices },
+      },
+      {
+        Sid: 'DeployerLetsServicesCreateGrants',
+        Effect: 'Allow',
+        Principal: { AWS: deployer },
+        Action: ['kms:CreateGrant'],
+        Resource: '*',
+        // Only grants an AWS service creates for its own resource (DynamoDB's for the tables), never one the
+        // deployer could hand to an arbitrary principal.
+        Condition: { StringEquals: viaServices, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      },
+    ];
     // Delegates to IAM in this account (the AWS default key policy); without it the key is unmanageable.
     this.adminStatement = {
       Sid: 'AccountAdministers',
@@ -47,7 +100,7 @@ export class KmsKey extends Construct {
     this.key = new KmsKeyResource(this, 'key', {
       description: props.description,
       enableKeyRotation: true,
-      deletionWindowInDays: 7,
+      deletionWindowInDays: props.deletionWindowInDays,
       policy: this.renderPolicy(),
     });
     this.arn = this.key.arn;
@@ -89,6 +142,6 @@ export class KmsKey extends Construct {
       Resource: '*',
       Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [...this.logGroupArns] } },
     }];
-    return policyDocument([this.adminStatement, ...users, ...logs]);
+    return policyDocument([this.adminStatement, ...this.deployerStatements, ...users, ...logs]);
   }
 }

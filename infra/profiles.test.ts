@@ -65,9 +65,41 @@ describe('loadProfile', () => {
       .toThrow('API_GATEWAY_LOGS_ROLE must be one of managed, existing (got "yes")');
   });
 
-  it('reads the S3 state settings only for the aws profile', () => {
-    expect(loadProfile({ DEPLOY_ENV: 'aws', TF_STATE_BUCKET: 'b', AWS_REGION: 'eu-west-1' }).target)
-      .toEqual({ kind: 'aws', s3State: { bucket: 'b', region: 'eu-west-1', lockTable: undefined } });
+  it('reads the S3 state settings only for the aws profile, encrypting the objects with the state key', () => {
+    expect(loadProfile({ DEPLOY_ENV: 'aws', TF_STATE_BUCKET: 'b', AWS_REGION: 'eu-west-1' }).target).toEqual({
+      kind: 'aws',
+      s3State: { bucket: 'b', region: 'eu-west-1', lockTable: undefined, kmsKeyId: 'alias/customers-api-state' },
+    });
     expect(loadProfile({ DEPLOY_ENV: 'local', TF_STATE_BUCKET: 'b' }).target.kind).toBe('emulator');
+  });
+
+  it('encrypts state with a passphrase-derived key locally and with the state KMS key on aws', () => {
+    expect(loadProfile({ DEPLOY_ENV: 'local' }).stateEncryption).toEqual({ keyProvider: 'pbkdf2' });
+    expect(loadProfile({ DEPLOY_ENV: 'aws', AWS_REGION: 'eu-west-1' }).stateEncryption)
+      .toEqual({ keyProvider: 'aws_kms', kmsKeyId: 'alias/customers-api-state', region: 'eu-west-1' });
+    expect(loadProfile({ DEPLOY_ENV: 'aws', TF_STATE_KMS_KEY: 'alias/other' }).stateEncryption)
+      .toEqual(expect.objectContaining({ kmsKeyId: 'alias/other' }));
+  });
+
+  it('keeps the key 30 days after destroy on aws (backups outlive the table), the minimum 7 on the emulator', () => {
+    expect(loadProfile({ DEPLOY_ENV: 'aws' }).keyDeletionWindowDays).toBe(30);
+    expect(loadProfile({ DEPLOY_ENV: 'local' }).keyDeletionWindowDays).toBe(7);
+  });
+
+  it('turns table deletion protection off on aws only for TABLE_DELETION_PROTECTION=off (the confirmed clean)', () => {
+    expect(loadProfile({ DEPLOY_ENV: 'aws', TABLE_DELETION_PROTECTION: 'off' }).tableDeletionProtection).toBe(false);
+    expect(loadProfile({ DEPLOY_ENV: 'aws', TABLE_DELETION_PROTECTION: 'no' }).tableDeletionProtection).toBe(true);
+  });
+
+  it('rehearses the aws settings on an emulator only when AWS_REHEARSAL_ENDPOINT is set', () => {
+    const rehearsal = loadProfile({ DEPLOY_ENV: 'aws', AWS_REHEARSAL_ENDPOINT: 'http://127.0.0.1:4603/' });
+    const aws = loadProfile({ DEPLOY_ENV: 'aws' });
+    expect(rehearsal.target).toEqual({ kind: 'emulator', endpoint: 'http://127.0.0.1:4603' });
+    expect(rehearsal.stageUrl({ apiId: 'abc', stageName: 'v1', invokeUrl: 'https://x' })).toBe('http://127.0.0.1:4603/_aws/execute-api/abc/v1');
+    // Everything but where it deploys is the aws profile's.
+    expect({ ...rehearsal, target: undefined, stageUrl: undefined }).toEqual({ ...aws, target: undefined, stageUrl: undefined });
+    expect(loadProfile({ DEPLOY_ENV: 'local', AWS_REHEARSAL_ENDPOINT: 'http://127.0.0.1:4603' }).target)
+      .toEqual({ kind: 'emulator', endpoint: 'http://localhost:4566' });
+    expect(() => loadProfile({ DEPLOY_ENV: 'aws', AWS_REHEARSAL_ENDPOINT: 'localhost:4603' })).toThrow(/AWS_REHEARSAL_ENDPOINT must be an http\(s\) URL/);
   });
 });

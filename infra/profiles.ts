@@ -9,6 +9,8 @@ export const APP_NAME = 'customers-api';
 export const DB_NAME = 'DA_Serverless';
 const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_EMULATOR_ENDPOINT = 'http://localhost:4566';
+/** The KMS key that encrypts the aws profile's state, unless TF_STATE_KMS_KEY names another (a prerequisite). */
+export const DEFAULT_STATE_KMS_KEY = 'alias/customers-api-state';
 
 export interface UsagePlanLimits {
   readonly burstLimit: number;
@@ -22,7 +24,18 @@ export interface S3StateConfig {
   readonly region: string;
   /** Legacy DynamoDB lock table; without it the S3 lock file is used. */
   readonly lockTable?: string;
+  /** SSE-KMS key for the state objects (the state key: the same one OpenTofu encrypts the state with). */
+  readonly kmsKeyId: string;
 }
+
+/**
+ * How OpenTofu encrypts state and plan files (client side, before they reach disk or S3). `pbkdf2`: a key derived
+ * from the passphrase in `var.state_passphrase`, which scripts/deploy.sh reads from a file it generates with mode
+ * 0600; `aws_kms`: a data key per snapshot from the KMS key `kmsKeyId`.
+ */
+export type StateEncryption =
+  | { readonly keyProvider: 'pbkdf2' }
+  | { readonly keyProvider: 'aws_kms'; readonly kmsKeyId: string; readonly region: string };
 
 /**
  * Stage logging needs API Gateway's account-wide CloudWatch role (one per account and region). `managed`: this
@@ -55,7 +68,11 @@ export interface Profile {
   readonly parameterNames: { readonly dbName: string; readonly apiKey: string };
   readonly logRetentionDays: number;
   readonly apiGatewayLogsRole: ApiGatewayLogsRoleMode;
+  /** On for data that must survive a mistake; `make clean` turns it off (an apply) only when confirmed. */
   readonly tableDeletionProtection: boolean;
+  /** Days KMS waits before deleting the key after destroy; AWS allows 7 to 30. */
+  readonly keyDeletionWindowDays: number;
+  readonly stateEncryption: StateEncryption;
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
   /** The Lambda's instruction set: Graviton (arm64) on AWS, cheaper per GB-second; the host's x86_64 for emulators. */
@@ -106,14 +123,30 @@ function logsRoleMode(env: Env, fallback: ApiGatewayLogsRoleMode): ApiGatewayLog
   return mode as ApiGatewayLogsRoleMode;
 }
 
-function awsTarget(env: Env, region: string): DeployTarget {
+function awsTarget(env: Env, region: string, stateKmsKey: string): DeployTarget {
   const bucket = setting(env, 'TF_STATE_BUCKET');
   if (!bucket) return { kind: 'aws' };
   return {
     kind: 'aws',
-    s3State: { bucket, region: setting(env, 'TF_STATE_REGION') ?? region, lockTable: setting(env, 'TF_STATE_LOCK_TABLE') },
+    s3State: {
+      bucket,
+      region: setting(env, 'TF_STATE_REGION') ?? region,
+      lockTable: setting(env, 'TF_STATE_LOCK_TABLE'),
+      kmsKeyId: stateKmsKey,
+    },
   };
 }
+
+/**
+ * AWS_REHEARSAL_ENDPOINT deploys the aws profile's resource settings (deletion protection, logs role mode, usage
+ * plan, key policy, KMS state encryption) to an emulator instead of AWS: the rehearsal test sets it, nothing else.
+ */
+function rehearsalEndpoint(env: Env): string | undefined {
+  return setting(env, 'AWS_REHEARSAL_ENDPOINT') && emulatorEndpoint(env, 'AWS_REHEARSAL_ENDPOINT', '');
+}
+
+const emulatorStageUrl = (publicEndpoint: string) => ({ apiId, stageName }: StageAddress) =>
+  `${publicEndpoint}/_aws/execute-api/${apiId}/${stageName}`;
 
 /**
  * Reads the profile selected by DEPLOY_ENV (default `local`).
@@ -142,6 +175,8 @@ export function loadProfile(env: Env = process.env): Profile {
       ...common,
       // Emulator state is thrown away with the container; protection would only block `destroy`.
       tableDeletionProtection: false,
+      keyDeletionWindowDays: 7, // the minimum: nothing on an emulator outlives its key
+      stateEncryption: { keyProvider: 'pbkdf2' },
       // Nothing else shares the emulator's account, so the stack owns the setting.
       apiGatewayLogsRole: logsRoleMode(env, 'managed'),
       // AWS's account-level defaults (5,000 burst, 10,000 per second), so `make bench` measures the code, not the
@@ -151,17 +186,25 @@ export function loadProfile(env: Env = process.env): Profile {
       target: { kind: 'emulator', endpoint },
       // 8 hex characters: the shape MiniStack's host-style execute-api routing expects; LocalStack needs lowercase.
       fixedRestApiId: createHash('sha256').update(common.namePrefix).digest('hex').slice(0, 8),
-      stageUrl: ({ apiId, stageName }) => `${publicEndpoint}/_aws/execute-api/${apiId}/${stageName}`,
+      stageUrl: emulatorStageUrl(publicEndpoint),
     };
   }
+  const stateKmsKey = setting(env, 'TF_STATE_KMS_KEY') ?? DEFAULT_STATE_KMS_KEY;
+  const rehearsal = rehearsalEndpoint(env);
   return {
     ...common,
-    tableDeletionProtection: true,
+    // `make clean ENV=aws CONFIRM=<stack>` sets TABLE_DELETION_PROTECTION=off for the apply that precedes destroy.
+    tableDeletionProtection: setting(env, 'TABLE_DELETION_PROTECTION') !== 'off',
+    // The most KMS allows: the system backup DynamoDB keeps of a PITR table outlives it by 35 days, readable only
+    // while the key exists.
+    keyDeletionWindowDays: 30,
+    stateEncryption: { keyProvider: 'aws_kms', kmsKeyId: stateKmsKey, region },
     // Opt-in: other APIs in the account and region may rely on the setting this would replace and reset.
     apiGatewayLogsRole: logsRoleMode(env, 'existing'),
     usagePlan: { burstLimit: 20, rateLimit: 10, quotaLimit: 10_000, quotaPeriod: 'DAY' },
     lambdaArchitecture: 'arm64',
-    target: awsTarget(env, region),
-    stageUrl: ({ invokeUrl }) => invokeUrl,
+    ...(rehearsal
+      ? { target: { kind: 'emulator', endpoint: rehearsal }, stageUrl: emulatorStageUrl(rehearsal) }
+      : { target: awsTarget(env, region, stateKmsKey), stageUrl: ({ invokeUrl }: StageAddress) => invokeUrl }),
   };
 }

@@ -2,8 +2,15 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AWS_PROVIDER_CONSTRAINT, EMULATED_SERVICES } from './provider';
-import { stackDir, synthProfile, tempDir } from './test-support/synth';
+import { AWS_PROVIDER_CONSTRAINT, STATE_PASSPHRASE_VARIABLE } from './provider';
+import { stackDir, synthProfile, tempDir, TerraformJson } from './test-support/synth';
+
+/** What these tests read beyond the shared TerraformJson shape. */
+interface EncryptedJson {
+  terraform: { encryption: { key_provider: Record<string, { state: Record<string, unknown> }> }; backend: Record<string, Record<string, unknown>> };
+  variable?: Record<string, Record<string, unknown>>;
+}
+const withEncryption = (json: TerraformJson): EncryptedJson => json as unknown as EncryptedJson;
 
 setupJest();
 
@@ -32,10 +39,11 @@ describe('provider for the local profile', () => {
     });
   });
 
-  it('still asks STS for the account id, which execution ARNs and the key policy need', () => {
+  it('still asks the emulator\'s STS for the account id, which the key policy reads through aws_caller_identity', () => {
     const [provider] = s.apiJson.provider.aws;
     expect(provider).not.toHaveProperty('skip_requesting_account_id');
-    expect(EMULATED_SERVICES).toContain('sts');
+    expect((provider.endpoints as Record<string, string>[])[0].sts).toBe('http://127.0.0.1:4599');
+    expect(Object.keys(s.apiJson.data.aws_caller_identity)).toHaveLength(1);
   });
 
   it('keeps state in .state/<env>/<stack>.tfstate, relative to the stack dir', () => {
@@ -65,10 +73,17 @@ describe('provider for the aws profile', () => {
     expect(s.apiJson.terraform.backend).toEqual({ local: { path: '../../../../.state/aws/api.tfstate' } });
   });
 
-  it('keeps state in S3 with S3-native locking when TF_STATE_BUCKET is set', () => {
+  it('keeps state in S3, SSE-KMS with the state key, with S3-native locking when TF_STATE_BUCKET is set', () => {
     const { apiJson, paramsJson } = synthProfile({ DEPLOY_ENV: 'aws', AWS_REGION: 'eu-west-1', TF_STATE_BUCKET: 'acme-tf-state' });
     expect(apiJson.terraform.backend).toEqual({
-      s3: { bucket: 'acme-tf-state', key: 'customers-api/aws/api.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: 'acme-tf-state',
+        key: 'customers-api/aws/api.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        kms_key_id: 'alias/customers-api-state',
+        use_lockfile: true,
+      },
     });
     expect(paramsJson.terraform.backend.s3.key).toBe('customers-api/aws/params.tfstate');
   });
@@ -79,6 +94,55 @@ describe('provider for the aws profile', () => {
     });
     expect(apiJson.terraform.backend.s3).toEqual(expect.objectContaining({ region: 'us-east-2', dynamodb_table: 'tf-locks' }));
     expect(apiJson.terraform.backend.s3).not.toHaveProperty('use_lockfile');
+  });
+});
+
+/** The encryption block both stacks must carry, with `keyProvider` as its only key provider. */
+const encryptionWith = (keyProvider: Record<string, Record<string, unknown>>) => {
+  const type = Object.keys(keyProvider)[0];
+  const method = { method: 'method.aes_gcm.state', enforced: true };
+  return { key_provider: keyProvider, method: { aes_gcm: { state: { keys: `key_provider.${type}.state` } } }, state: method, plan: method };
+};
+
+describe('state and plan encryption', () => {
+  it('local: both stacks encrypt state and plans with AES-GCM under a key derived from a sensitive passphrase variable', () => {
+    const s = synthProfile({ DEPLOY_ENV: 'local' });
+    for (const json of [s.paramsJson, s.apiJson].map(withEncryption)) {
+      expect(json.terraform.encryption).toEqual(encryptionWith({
+        pbkdf2: { state: { passphrase: `\${var.${STATE_PASSPHRASE_VARIABLE}}`, iterations: 200_000 } },
+      }));
+      expect(json.variable?.[STATE_PASSPHRASE_VARIABLE]).toEqual(expect.objectContaining({ type: 'string', sensitive: true }));
+      expect(json.variable?.[STATE_PASSPHRASE_VARIABLE]).not.toHaveProperty('default');
+    }
+  });
+
+  it('aws: both stacks wrap a per-snapshot data key with the state KMS key (TF_STATE_KMS_KEY, default alias/customers-api-state)', () => {
+    const byDefault = synthProfile({ DEPLOY_ENV: 'aws', AWS_REGION: 'eu-west-1' });
+    for (const json of [byDefault.paramsJson, byDefault.apiJson].map(withEncryption)) {
+      expect(json.terraform.encryption).toEqual(encryptionWith({
+        aws_kms: { state: { kms_key_id: 'alias/customers-api-state', key_spec: 'AES_256', region: 'eu-west-1' } },
+      }));
+      expect(json).not.toHaveProperty('variable');
+    }
+    const chosen = synthProfile({ DEPLOY_ENV: 'aws', TF_STATE_KMS_KEY: 'arn:aws:kms:us-east-1:111122223333:key/abc', TF_STATE_BUCKET: 'b' });
+    const json = withEncryption(chosen.apiJson);
+    expect(json.terraform.encryption.key_provider.aws_kms.state.kms_key_id).toBe('arn:aws:kms:us-east-1:111122223333:key/abc');
+    expect(json.terraform.backend.s3.kms_key_id).toBe('arn:aws:kms:us-east-1:111122223333:key/abc');
+  });
+});
+
+describe('the aws rehearsal (AWS_REHEARSAL_ENDPOINT)', () => {
+  const s = synthProfile({ DEPLOY_ENV: 'aws', AWS_REHEARSAL_ENDPOINT: 'http://127.0.0.1:4603', TF_STATE_BUCKET: 'ignored' });
+
+  it('sends every service to the emulator with test credentials and keeps state locally', () => {
+    const [provider] = s.apiJson.provider.aws;
+    expect(provider).toEqual(expect.objectContaining({ access_key: 'test', secret_key: 'test', default_tags: TAGS('aws') }));
+    expect(Object.values((provider.endpoints as Record<string, string>[])[0])).toEqual(Array(8).fill('http://127.0.0.1:4603'));
+    expect(s.apiJson.terraform.backend).toEqual({ local: { path: '../../../../.state/aws/api.tfstate' } });
+  });
+
+  it('keeps the aws state encryption (KMS, here the emulator\'s)', () => {
+    expect(withEncryption(s.apiJson).terraform.encryption.key_provider).toHaveProperty('aws_kms');
   });
 });
 

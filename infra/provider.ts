@@ -1,8 +1,9 @@
-// The only place where `local` and `aws` wire Terraform differently: the provider and the state backend.
+// The only place where `local` and `aws` wire Terraform differently: the provider, the state backend and how
+// OpenTofu encrypts state and plans.
 import * as path from 'node:path';
-import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, LocalBackend, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider, AwsProviderConfig, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
-import { Profile } from './profiles';
+import { Profile, StateEncryption } from './profiles';
 
 // Exact: the version the toolchain builds into its mirror (scripts/toolchain/versions.env) and a registry serves,
 // so `local` on an air-gapped machine and `aws` on a laptop run the same provider.
@@ -39,12 +40,14 @@ function localStatePath(stack: TerraformStack, stateDir: string, workspace: stri
 
 function addBackend(stack: TerraformStack, { target, workspace }: Profile, stateDir: string): void {
   if (target.kind === 'aws' && target.s3State) {
-    const { bucket, region, lockTable } = target.s3State;
+    const { bucket, region, lockTable, kmsKeyId } = target.s3State;
     const backend = new S3Backend(stack, {
       bucket,
       region,
       key: `customers-api/${workspace}/${stack.node.id}.tfstate`,
+      // SSE-KMS with the state key, under OpenTofu's own encryption: a reader needs both the object and the key.
       encrypt: true,
+      kmsKeyId,
       dynamodbTable: lockTable,
     });
     // S3-native locking (Terraform/OpenTofu >= 1.10); cdktf 0.21 has no typed field for it.
@@ -54,9 +57,45 @@ function addBackend(stack: TerraformStack, { target, workspace }: Profile, state
   new LocalBackend(stack, { path: localStatePath(stack, stateDir, workspace) });
 }
 
-/** Adds the AWS provider and the state backend for `profile` to `stack`. */
+/** The variable scripts/deploy.sh fills (TF_VAR_state_passphrase) from the passphrase file it generates. */
+export const STATE_PASSPHRASE_VARIABLE = 'state_passphrase';
+
+/**
+ * OpenTofu's state and plan encryption (https://opentofu.org/docs/language/state/encryption/): the api stack's
+ * state holds the API key's value, so no state or plan file is ever written in plaintext (`enforced`). There is no
+ * unencrypted fallback: an old plaintext state is refused rather than silently read and rewritten.
+ */
+function addStateEncryption(stack: TerraformStack, encryption: StateEncryption): void {
+  let keyProvider: Record<string, unknown>;
+  if (encryption.keyProvider === 'pbkdf2') {
+    const passphrase = new TerraformVariable(stack, STATE_PASSPHRASE_VARIABLE, {
+      type: 'string',
+      sensitive: true,
+      description: 'Derives the state encryption key; scripts/deploy.sh reads it from its 0600 passphrase file',
+    });
+    // The passphrase is 32 random bytes, so key stretching adds nothing: OpenTofu's minimum iterations (200,000,
+    // not its default 600,000) saves about 0.3 s on each of the several state reads and writes of every run.
+    keyProvider = { pbkdf2: { state: { passphrase: passphrase.stringValue, iterations: 200_000 } } };
+  } else {
+    // A fresh data key per state snapshot, wrapped by the KMS key (AES_256: what aes_gcm needs).
+    keyProvider = { aws_kms: { state: { kms_key_id: encryption.kmsKeyId, key_spec: 'AES_256', region: encryption.region } } };
+  }
+  const [type] = Object.keys(keyProvider);
+  // Bare traversals, not "${...}" templates: the encryption block is evaluated before anything else and its JSON
+  // form accepts only static references here.
+  const method = { method: 'method.aes_gcm.state', enforced: true };
+  stack.addOverride('terraform.encryption', {
+    key_provider: keyProvider,
+    method: { aes_gcm: { state: { keys: `key_provider.${type}.state` } } },
+    state: method,
+    plan: method,
+  });
+}
+
+/** Adds the AWS provider, the state backend and state encryption for `profile` to `stack`. */
 export function configureDeployTarget(stack: TerraformStack, profile: Profile, stateDir: string): AwsProvider {
   addBackend(stack, profile, stateDir);
+  addStateEncryption(stack, profile.stateEncryption);
   // cdktf pins the exact provider version its bindings were generated from (6.25.0); the bindings fit any 6.x,
   // and the toolchain mirrors whichever 6.x it builds, so ask for the major version only.
   stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });

@@ -115,9 +115,12 @@ build_compose() {
   DOCKER_CONFIG=$COMPOSE_DOCKER_CONFIG docker compose version >&2
 }
 
+# The mirror serves our locally built provider as hashicorp/aws, so scripts/lib/engine.sh passes this file for
+# emulator deploys only; ENV=aws gets the registry's signed provider unless USE_TOOLCHAIN_PROVIDER=1.
 write_cli_config() {
   cat >"$TF_RC.tmp" <<EOF
-# Written by scripts/toolchain.sh; use via TF_CLI_CONFIG_FILE only.
+# Written by scripts/toolchain.sh; use via TF_CLI_CONFIG_FILE only, for emulator deploys (the provider below is
+# built locally from Go modules, not the registry's signed release).
 disable_checkpoint = true
 provider_installation {
   filesystem_mirror {

@@ -1,6 +1,6 @@
 // Deploys and destroys the real stack through the same make/deploy.sh path users run, into a workspace of its
 // own (DEPLOY_ID) so a suite never touches a developer's `make deploy` state.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -21,27 +21,47 @@ export interface StackOutputs {
 export interface LocalTarget {
   endpoint: string;
   deployId: string;
+  /**
+   * Whose resource settings go to the emulator: the local profile (default), or the aws profile's (the rehearsal:
+   * AWS_REHEARSAL_ENDPOINT, with the toolchain's provider by explicit opt-in, as this machine has no registry).
+   */
+  profile?: 'local' | 'aws';
 }
 
-const repoRoot = path.resolve(__dirname, '../..');
+export const repoRoot = path.resolve(__dirname, '../..');
+
+const envOf = (target: LocalTarget): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DEPLOY_ID: target.deployId,
+  RUNNER: 'native',
+  ...(target.profile === 'aws'
+    ? { AWS_REHEARSAL_ENDPOINT: target.endpoint, USE_TOOLCHAIN_PROVIDER: '1' }
+    : { EMULATOR_ENDPOINT: target.endpoint, EMULATOR_PUBLIC_ENDPOINT: target.endpoint }),
+});
 
 // The suite's emulator is where both the deployer and the test's requests go: the public endpoint compose sets for
 // `make deploy` (localhost on your machine) is not it.
 function run(target: LocalTarget, command: string, args: string[]): void {
-  execFileSync(command, args, {
-    cwd: repoRoot,
-    stdio: 'inherit',
-    env: { ...process.env, EMULATOR_ENDPOINT: target.endpoint, EMULATOR_PUBLIC_ENDPOINT: target.endpoint, DEPLOY_ID: target.deployId, RUNNER: 'native' },
-  });
+  execFileSync(command, args, { cwd: repoRoot, stdio: 'inherit', env: envOf(target) });
 }
 
 export function deployStack(target: LocalTarget): StackOutputs {
-  run(target, 'make', ['_synth', 'ENV=local']);
-  run(target, 'scripts/deploy.sh', ['up', 'local']);
+  const env = target.profile ?? 'local';
+  run(target, 'make', ['_synth', `ENV=${env}`]);
+  run(target, 'scripts/deploy.sh', ['up', env]);
   const outputsFile = path.join(repoRoot, '.state', target.deployId, 'outputs.json');
   return JSON.parse(readFileSync(outputsFile, 'utf8')) as StackOutputs;
 }
 
 export function destroyStack(target: LocalTarget): void {
-  run(target, 'scripts/deploy.sh', ['down', 'local']);
+  run(target, 'scripts/deploy.sh', ['down', target.profile ?? 'local']);
+}
+
+/** `make clean` as a user runs it (CONFIRM when given); its exit status and what it printed, for assertions. */
+export function cleanStack(target: LocalTarget, confirm?: string): { status: number | null; output: string } {
+  const args = ['clean', `ENV=${target.profile ?? 'local'}`, ...(confirm ? [`CONFIRM=${confirm}`] : [])];
+  const result = spawnSync('make', args, { cwd: repoRoot, env: envOf(target), encoding: 'utf8' });
+  const output = `${result.stdout}${result.stderr}`;
+  process.stdout.write(output);
+  return { status: result.status, output };
 }

@@ -1,0 +1,14 @@
+// The toolchain's MiniStack as a host process on one loopback port (scripts/emulator.sh), for the suites that need
+// no Docker.
+import { execFileSync } from 'node:child_process';
+import { StartedEmulator } from './deployment-suite';
+
+export const hostEmulatorPort = (): string => process.env.E2E_EMULATOR_PORT ?? '4599';
+
+const emulatorScript = (action: 'start' | 'stop', port: string) =>
+  execFileSync('scripts/emulator.sh', [action], { stdio: 'inherit', env: { ...process.env, EMULATOR_PORT: port } });
+
+export async function startHostMiniStack(port = hostEmulatorPort()): Promise<StartedEmulator> {
+  emulatorScript('start', port);
+  return { endpoint: `http://127.0.0.1:${port}`, stop: async () => void emulatorScript('stop', port) };
+}
