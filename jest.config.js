@@ -1,5 +1,5 @@
 // One jest config, eight projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
-// runs the pure ones alone (unit, infra: no emulator, seconds); e2e, aws-safety and integration deploy for real and are run by
+// runs the pure ones alone (unit, infra: no emulator, seconds); e2e, aws-safety, dev and integration deploy for real and are run by
 // their own make targets (compose too: it needs Docker Compose).
 // ts-jest 29.4 transpiles each file on its own (tsconfig's isolatedModules; no type check here, `make check` runs
 // tsc). Under module nodenext a .ts file of this package (no "type": "module") compiles to CommonJS, as jest needs.
