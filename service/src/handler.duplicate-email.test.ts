@@ -3,8 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClient } from './clients';
 import { RETRY_AFTER_SECONDS } from './errors';
 import { createHandler, type CustomersHandler } from './handler';
-import type { TableNames } from './repository';
-import { countItems, createTestTables, getEmailClaim, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
+import { countItems, freshTablesPerTest, getEmailClaim, getItem, stringItem, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { REQUEST_ID, VALID_INPUT, jsonEvent } from '../test-support/events';
 import { startFaultEndpoint } from '../test-support/fault-endpoint';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
@@ -13,23 +12,11 @@ const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
 const silentLogger = new Logger({ logLevel: 'SILENT' });
 
 describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () => {
-  let client: DynamoDBClient;
-  let tables: TableNames;
+  const db = freshTablesPerTest();
   let idCounter = 0;
   const newId = () => `00000000-0000-4000-9000-${String(++idCounter).padStart(12, '0')}`;
   const handle: CustomersHandler = (event, context) =>
-    createHandler({ client, tables, logger: silentLogger, newId, now: () => FIXED_NOW })(event, context);
-
-  beforeAll(() => {
-    useDynamoDbEndpoint(testDynamoDbEndpoint());
-    client = createDynamoDbClient();
-  });
-
-  afterAll(() => client.destroy());
-
-  beforeEach(async () => {
-    tables = await createTestTables(client);
-  });
+    createHandler({ client: db.client, tables: db.tables, logger: silentLogger, newId, now: () => FIXED_NOW })(event, context);
 
   const createdId = (result: { body: string }) => (JSON.parse(result.body) as { id: string }).id;
 
@@ -40,10 +27,10 @@ describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () =
 
     expect(result.statusCode).toBe(201);
     const id = createdId(result);
-    await expect(getEmailClaim(client, tables, 'ada.lovelace@example.com')).resolves.toEqual(
+    await expect(getEmailClaim(db.client, db.tables, 'ada.lovelace@example.com')).resolves.toEqual(
       stringItem({ email: 'ada.lovelace@example.com', customerId: id }),
     );
-    await expect(getItem(client, tables.customers, id)).resolves.toMatchObject(stringItem({ email: 'Ada.Lovelace@Example.COM' }));
+    await expect(getItem(db.client, db.tables.customers, id)).resolves.toMatchObject(stringItem({ email: 'Ada.Lovelace@Example.COM' }));
   });
 
   it('answers 409 naming email for a registered email, and writes neither a customer nor a claim', async () => {
@@ -62,9 +49,9 @@ describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () =
       requestId: REQUEST_ID,
     });
     expectNoInternals(result, VALID_INPUT.email, createdId(first));
-    await expect(countItems(client, tables.customers)).resolves.toBe(1);
-    await expect(countItems(client, tables.emails)).resolves.toBe(1);
-    await expect(getEmailClaim(client, tables, VALID_INPUT.email)).resolves.toMatchObject({ customerId: { S: createdId(first) } });
+    await expect(countItems(db.client, db.tables.customers)).resolves.toBe(1);
+    await expect(countItems(db.client, db.tables.emails)).resolves.toBe(1);
+    await expect(getEmailClaim(db.client, db.tables, VALID_INPUT.email)).resolves.toMatchObject({ customerId: { S: createdId(first) } });
   });
 
   it.each([
@@ -79,8 +66,8 @@ describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () =
 
     expect(result.statusCode).toBe(409);
     expect(parseErrorBody(result).errors).toEqual([{ field: 'email', rule: 'unique' }]);
-    await expect(countItems(client, tables.customers)).resolves.toBe(1);
-    await expect(countItems(client, tables.emails)).resolves.toBe(1);
+    await expect(countItems(db.client, db.tables.customers)).resolves.toBe(1);
+    await expect(countItems(db.client, db.tables.emails)).resolves.toBe(1);
   });
 
   it('accepts the same person with a different email', async () => {
@@ -89,8 +76,8 @@ describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () =
     const result = await handle(jsonEvent({ ...VALID_INPUT, email: 'ada+work@example.com' }));
 
     expect(result.statusCode).toBe(201);
-    await expect(countItems(client, tables.customers)).resolves.toBe(2);
-    await expect(countItems(client, tables.emails)).resolves.toBe(2);
+    await expect(countItems(db.client, db.tables.customers)).resolves.toBe(2);
+    await expect(countItems(db.client, db.tables.emails)).resolves.toBe(2);
   });
 
   it('lets exactly one of several concurrent creates with the same email win', async () => {
@@ -99,39 +86,30 @@ describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () =
     const results = await Promise.all(variants.map((email) => handle(jsonEvent({ ...VALID_INPUT, email }))));
 
     expect(results.map((result) => result.statusCode).sort()).toEqual([201, 409, 409, 409, 409]);
-    await expect(countItems(client, tables.customers)).resolves.toBe(1);
-    await expect(countItems(client, tables.emails)).resolves.toBe(1);
+    await expect(countItems(db.client, db.tables.customers)).resolves.toBe(1);
+    await expect(countItems(db.client, db.tables.emails)).resolves.toBe(1);
     const winner = results.find((result) => result.statusCode === 201);
-    await expect(getEmailClaim(client, tables, 'ada@example.com')).resolves.toMatchObject({ customerId: { S: createdId(winner ?? { body: '{}' }) } });
+    await expect(getEmailClaim(db.client, db.tables, 'ada@example.com')).resolves.toMatchObject({ customerId: { S: createdId(winner ?? { body: '{}' }) } });
   });
 });
 
 describe('an orphaned email claim (its customer gone: deleted, or lost in a restore) (MiniStack DynamoDB)', () => {
-  let client: DynamoDBClient;
-  let tables: TableNames;
+  const db = freshTablesPerTest();
   const newId = () => '00000000-0000-4000-9000-00000000000a';
   const orphanClaim = stringItem({ email: VALID_INPUT.email, customerId: 'deleted-customer' });
 
-  beforeAll(() => {
-    useDynamoDbEndpoint(testDynamoDbEndpoint());
-    client = createDynamoDbClient();
-  });
-
-  afterAll(() => client.destroy());
-
   beforeEach(async () => {
-    tables = await createTestTables(client);
-    await client.send(new PutItemCommand({ TableName: tables.emails, Item: orphanClaim }));
+    await db.client.send(new PutItemCommand({ TableName: db.tables.emails, Item: orphanClaim }));
   });
 
-  const handleWith = (dynamo: DynamoDBClient) => createHandler({ client: dynamo, tables, logger: silentLogger, newId, now: () => FIXED_NOW });
+  const handleWith = (dynamo: DynamoDBClient) => createHandler({ client: dynamo, tables: db.tables, logger: silentLogger, newId, now: () => FIXED_NOW });
 
   it('is taken over by the new customer: 201, and the claim now names it', async () => {
-    const result = await handleWith(client)(jsonEvent(VALID_INPUT));
+    const result = await handleWith(db.client)(jsonEvent(VALID_INPUT));
 
     expect(result.statusCode).toBe(201);
-    await expect(getEmailClaim(client, tables, VALID_INPUT.email)).resolves.toEqual(stringItem({ email: VALID_INPUT.email, customerId: newId() }));
-    await expect(countItems(client, tables.customers)).resolves.toBe(1);
+    await expect(getEmailClaim(db.client, db.tables, VALID_INPUT.email)).resolves.toEqual(stringItem({ email: VALID_INPUT.email, customerId: newId() }));
+    await expect(countItems(db.client, db.tables.customers)).resolves.toBe(1);
   });
 
   it('is not taken over when its customer comes back between the check and the repair: 409, nothing written', async () => {
@@ -141,7 +119,7 @@ describe('an orphaned email claim (its customer gone: deleted, or lost in a rest
       (next, context) => async (args) => {
         const output = await next(args);
         if (context.commandName === 'GetItemCommand') {
-          await client.send(new PutItemCommand({ TableName: tables.customers, Item: stringItem({ id: 'deleted-customer' }) }));
+          await db.client.send(new PutItemCommand({ TableName: db.tables.customers, Item: stringItem({ id: 'deleted-customer' }) }));
         }
         return output;
       },
@@ -153,8 +131,8 @@ describe('an orphaned email claim (its customer gone: deleted, or lost in a rest
 
     // Assess
     expect(result.statusCode).toBe(409);
-    await expect(getEmailClaim(client, tables, VALID_INPUT.email)).resolves.toEqual(orphanClaim);
-    await expect(countItems(client, tables.customers)).resolves.toBe(1);
+    await expect(getEmailClaim(db.client, db.tables, VALID_INPUT.email)).resolves.toEqual(orphanClaim);
+    await expect(countItems(db.client, db.tables.customers)).resolves.toBe(1);
   });
 });
 

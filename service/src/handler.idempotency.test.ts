@@ -5,8 +5,7 @@ import { createDynamoDbClient } from './clients';
 import { RETRY_AFTER_SECONDS } from './errors';
 import { createHandler, type CustomersHandler } from './handler';
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, IDEMPOTENCY_TTL_SECONDS } from './idempotency';
-import type { TableNames } from './repository';
-import { countItems, createTestTables, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
+import { countItems, createTestTables, freshTablesPerTest, stringItem, useDynamoDbEndpoint } from '../test-support/dynamodb';
 import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, customersEvent, jsonEvent } from '../test-support/events';
 import { startFaultEndpoint } from '../test-support/fault-endpoint';
 import { expectNoInternals, parseErrorBody } from '../test-support/responses';
@@ -37,32 +36,20 @@ function countCalls(client: DynamoDBClient): string[] {
 }
 
 describe('Idempotency-Key: the record is written in the create transaction (MiniStack DynamoDB)', () => {
-  let client: DynamoDBClient;
-  let tables: TableNames;
+  const db = freshTablesPerTest();
   let idCounter = 0;
   const newId = () => `00000000-0000-4000-a000-${String(++idCounter).padStart(12, '0')}`;
   // Real time: the record's expiry is compared with the request's clock, and MiniStack's TTL reaper runs on real time.
-  const handlerWith = (dynamo = client): CustomersHandler =>
-    createHandler({ client: dynamo, tables, logger: silentLogger, newId, now: () => new Date() });
+  const handlerWith = (dynamo = db.client): CustomersHandler =>
+    createHandler({ client: dynamo, tables: db.tables, logger: silentLogger, newId, now: () => new Date() });
   const handle: CustomersHandler = (event, context = LAMBDA_CONTEXT) => handlerWith()(event, context);
 
-  beforeAll(() => {
-    useDynamoDbEndpoint(testDynamoDbEndpoint());
-    client = createDynamoDbClient();
-  });
-
-  afterAll(() => client.destroy());
-
-  beforeEach(async () => {
-    tables = await createTestTables(client);
-  });
-
   const counts = async () => ({
-    customers: await countItems(client, tables.customers),
-    emails: await countItems(client, tables.emails),
-    records: await countItems(client, tables.idempotency),
+    customers: await countItems(db.client, db.tables.customers),
+    emails: await countItems(db.client, db.tables.emails),
+    records: await countItems(db.client, db.tables.idempotency),
   });
-  const records = async () => (await client.send(new ScanCommand({ TableName: tables.idempotency, ConsistentRead: true }))).Items ?? [];
+  const records = async () => (await db.client.send(new ScanCommand({ TableName: db.tables.idempotency, ConsistentRead: true }))).Items ?? [];
 
   describe('DynamoDB calls per create, counted through SDK middleware', () => {
     it.each([
@@ -108,9 +95,9 @@ describe('Idempotency-Key: the record is written in the create transaction (Mini
     const first = await handle(keyed(VALID_INPUT));
     const [record] = await records();
     const stored = { ...first, headers: { ...first.headers, 'X-Stored': 'yes' } };
-    await client.send(
+    await db.client.send(
       new UpdateItemCommand({
-        TableName: tables.idempotency,
+        TableName: db.tables.idempotency,
         Key: { id: record.id },
         UpdateExpression: 'SET #response = :response',
         ExpressionAttributeNames: { '#response': 'response' },
@@ -165,10 +152,10 @@ describe('Idempotency-Key: the record is written in the create transaction (Mini
     await expect(counts()).resolves.toEqual({ customers: 2, emails: 2, records: 2 });
   });
 
-  it('scopes keys per API key: another client with the same key neither replays nor probes the first one', async () => {
-    const first = await handle(keyed(VALID_INPUT, KEY, 'Idempotency-Key', 'client-a'));
+  it('scopes keys per API key: another db.client with the same key neither replays nor probes the first one', async () => {
+    const first = await handle(keyed(VALID_INPUT, KEY, 'Idempotency-Key', 'db.client-a'));
 
-    const other = await handle(keyed(OTHER_PERSON, KEY, 'Idempotency-Key', 'client-b'));
+    const other = await handle(keyed(OTHER_PERSON, KEY, 'Idempotency-Key', 'db.client-b'));
 
     expect([first.statusCode, other.statusCode]).toEqual([201, 201]);
     expect(idOf(other)).not.toBe(idOf(first));
@@ -177,7 +164,7 @@ describe('Idempotency-Key: the record is written in the create transaction (Mini
 
   it('derives the customer id from (API key id, key): the same pair gives the same id on any table, another pair another id', async () => {
     const first = await handle(keyed(VALID_INPUT));
-    tables = await createTestTables(client);
+    db.tables = await createTestTables(db.client);
 
     const again = await handle(keyed(OTHER_PERSON));
     const otherKey = await handle(keyed(VALID_INPUT, 'another-key'));
@@ -218,9 +205,9 @@ describe('Idempotency-Key: the record is written in the create transaction (Mini
     beforeEach(async () => {
       await handle(keyed(VALID_INPUT));
       const [record] = await records();
-      await client.send(
+      await db.client.send(
         new UpdateItemCommand({
-          TableName: tables.idempotency,
+          TableName: db.tables.idempotency,
           Key: { id: record.id },
           UpdateExpression: 'SET #expiration = :past',
           ExpressionAttributeNames: { '#expiration': IDEMPOTENCY_EXPIRY_ATTRIBUTE },
@@ -246,13 +233,13 @@ describe('Idempotency-Key: the record is written in the create transaction (Mini
 
   it('remembers only successes: after a 409 the same key and body succeed once the email is free', async () => {
     // Prepare: the email belongs to an existing customer, so the first attempt fails and writes nothing.
-    await client.send(new PutItemCommand({ TableName: tables.customers, Item: stringItem({ id: 'someone-else', email: VALID_INPUT.email }) }));
-    await client.send(new PutItemCommand({ TableName: tables.emails, Item: stringItem({ email: VALID_INPUT.email, customerId: 'someone-else' }) }));
+    await db.client.send(new PutItemCommand({ TableName: db.tables.customers, Item: stringItem({ id: 'someone-else', email: VALID_INPUT.email }) }));
+    await db.client.send(new PutItemCommand({ TableName: db.tables.emails, Item: stringItem({ email: VALID_INPUT.email, customerId: 'someone-else' }) }));
     const refused = await handle(keyed(VALID_INPUT));
     expect(refused.statusCode).toBe(409);
     await expect(counts()).resolves.toEqual({ customers: 1, emails: 1, records: 0 });
-    await client.send(new UpdateItemCommand({
-      TableName: tables.emails,
+    await db.client.send(new UpdateItemCommand({
+      TableName: db.tables.emails,
       Key: { email: { S: VALID_INPUT.email } },
       UpdateExpression: 'SET customerId = :gone',
       ExpressionAttributeValues: { ':gone': { S: 'deleted-customer' } },
@@ -287,7 +274,7 @@ describe('Idempotency-Key: the record is written in the create transaction (Mini
   });
 
   it('a duplicate that commits while the first request is held: the first replays the duplicate\'s 201', async () => {
-    // Prepare: a client that holds the first request's transaction until the duplicate has been answered, so the
+    // Prepare: a db.client that holds the first request's transaction until the duplicate has been answered, so the
     // two really overlap (the hook delays a real call; it answers nothing itself).
     const holding = createDynamoDbClient();
     let duplicate: Promise<APIGatewayProxyResult> | undefined;

@@ -6,6 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../src/clients';
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from '../src/idempotency';
 import type { TableNames } from '../src/repository';
 import { TEST_DYNAMODB_ENDPOINT_VAR } from './global-setup';
@@ -27,6 +28,23 @@ export function useDynamoDbEndpoint(endpoint: string): void {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
   });
+}
+
+/**
+ * For a describe block: one client of the handler's own kind on the run's MiniStack, and fresh tables before each
+ * test (so no test sees another's items). Read `client` and `tables` inside hooks and tests, not at definition.
+ */
+export function freshTablesPerTest(): { readonly client: DynamoDBClient; tables: TableNames } {
+  const state = {} as { client: DynamoDBClient; tables: TableNames };
+  beforeAll(() => {
+    useDynamoDbEndpoint(testDynamoDbEndpoint());
+    state.client = createDynamoDbClient();
+  });
+  afterAll(() => state.client.destroy());
+  beforeEach(async () => {
+    state.tables = await createTestTables(state.client);
+  });
+  return state;
 }
 
 /** Creates fresh customers, email-claims and idempotency tables (same key schemas and TTL as the deployed ones). */
