@@ -1,6 +1,6 @@
 // scripts/deploy.sh's guards, run for real (no emulator, no AWS: each refuses before calling either).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createApp } from './app';
 import { loadProfile } from './profiles';
@@ -25,7 +25,10 @@ describe('scripts/deploy.sh', () => {
 
   it('ENV=aws with no OpenTofu installed says how to get one and builds nothing', () => {
     const cache = path.join(tempDir(), 'cache');
-    const nodeDir = path.dirname(process.execPath);
+    // Only node from this process's directory: in the tools image node and tofu share /usr/local/bin.
+    const nodeDir = path.join(tempDir(), 'bin');
+    mkdirSync(nodeDir);
+    symlinkSync(process.execPath, path.join(nodeDir, 'node'));
     const { status, output } = deploy(['up', 'aws'], {
       TF_BIN: undefined, CUSTOMERS_API_CACHE: cache, PATH: `${nodeDir}:/usr/bin:/bin`, DEPLOY_ID: deployId,
     });
