@@ -197,11 +197,10 @@ e2e: ## deploy to MiniStack (started by the suite, in the runner), run the end-t
 	$(RUN) _e2e
 _e2e: _build _engine
 	npx jest --selectProjects e2e --runInBand
-# The deploy engine: OpenTofu/Terraform on PATH (the tools image has tofu) and MiniStack, else the toolchain, built
-# once into the cache (needs Go).
+# The deploy engine: OpenTofu on PATH (the tools image has it) and MiniStack, else the toolchain, built once into the
+# cache (needs Go). Terraform does not count: scripts/lib/engine.sh refuses it (no state encryption).
 _engine:
-	@if command -v tofu >/dev/null || command -v terraform >/dev/null; then scripts/toolchain.sh ministack; \
-	else scripts/toolchain.sh all; fi
+	@if command -v tofu >/dev/null; then scripts/toolchain.sh ministack; else scripts/toolchain.sh all; fi
 
 aws-safety: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 aws-safety: ## deploy to MiniStack: no API key in state or synth output, 0600/0700; the aws settings rehearsed and torn down by make clean CONFIRM
