@@ -91,8 +91,8 @@ describe.each([
       expect(customersTable().config.deletion_protection_enabled).toBe(env === 'aws');
     });
 
-    it('rotates the key and aliases it per env (deletion window: kms-key.test.ts)', () => {
-      expect(s.api).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    it('rotates the key only on AWS (an emulator never rotates) and aliases it per env (deletion window: kms-key.test.ts)', () => {
+      expect(s.api).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: env === 'aws' });
       expect(s.api).toHaveResourceWithProperties(KmsAlias, {
         name: `alias/${prefix}`,
         target_key_id: ref(json, 'aws_kms_key', 'key_id'),
@@ -175,7 +175,7 @@ describe.each([
       });
     });
 
-    it('creates its own log group, with the profile retention and encrypted with our key, before the function exists', () => {
+    it('creates its own log group, with the profile retention and encrypted with our key, before the route to the function exists', () => {
       expect(s.api).toHaveResourceWithProperties(CloudwatchLogGroup, {
         name: lambdaLogGroup,
         retention_in_days: s.profile.logRetentionDays,
@@ -183,10 +183,16 @@ describe.each([
       });
       const logGroup = named(json, 'aws_cloudwatch_log_group', lambdaLogGroup).id;
       const rolePolicy = named(json, 'aws_iam_role_policy', 'least-privilege').id;
-      expect(only(json, 'aws_lambda_function').config.depends_on).toEqual(expect.arrayContaining([
+      expect(only(json, 'aws_api_gateway_integration').config.depends_on).toEqual(expect.arrayContaining([
         `aws_cloudwatch_log_group.${logGroup}`,
         `aws_iam_role_policy.${rolePolicy}`,
       ]));
+    });
+
+    it('waits for nothing that waits for the key, so it is created while the key is (its log group and policy gate the route)', () => {
+      const fn = only(json, 'aws_lambda_function').config;
+      expect(fn.depends_on).toBeUndefined();
+      expect(JSON.stringify(fn)).not.toMatch(/aws_(kms_key|dynamodb_table|iam_role_policy|cloudwatch_log_group)\./);
     });
 
     it('can be assumed by the Lambda service only', () => {

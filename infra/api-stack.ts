@@ -29,6 +29,7 @@ export class ApiStack extends TerraformStack {
       region: profile.region,
       description: `${prefix}: customers table, API key parameter and log groups`,
       deletionWindowInDays: profile.keyDeletionWindowDays,
+      rotation: profile.keyRotation,
     });
     const handler = new NodejsFunction(this, 'create-customer', {
       functionName: `${prefix}-create-customer`,

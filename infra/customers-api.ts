@@ -76,6 +76,8 @@ export class CustomersApi extends Construct {
       type: 'AWS_PROXY',
       integrationHttpMethod: 'POST',
       uri: handler.lambda.invokeArn,
+      // The route, not the function, waits for the function's log group and permissions: no call before both exist.
+      dependsOn: handler.ready,
     });
     new LambdaPermission(this, 'invoke', {
       statementId: 'AllowApiGatewayPostCustomers',

@@ -13,6 +13,7 @@ export interface KmsKeyProps {
   readonly description: string;
   /** 7 to 30 days between destroy and the key's deletion. */
   readonly deletionWindowInDays: number;
+  readonly rotation: boolean;
 }
 
 /** What CloudWatch Logs needs to encrypt and read back a log group's events with a customer managed key. */
@@ -99,7 +100,7 @@ export class KmsKey extends Construct {
     };
     this.key = new KmsKeyResource(this, 'key', {
       description: props.description,
-      enableKeyRotation: true,
+      enableKeyRotation: props.rotation,
       deletionWindowInDays: props.deletionWindowInDays,
       policy: this.renderPolicy(),
     });

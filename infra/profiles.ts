@@ -63,6 +63,7 @@ export interface Profile {
   readonly region: string;
   /** Prefix for every resource name AWS lets us choose: `customers-api-<env>`. */
   readonly namePrefix: string;
+  /** Default tags on every resource: ownership and cost allocation, which only AWS acts on. */
   readonly tags: Readonly<Record<string, string>>;
   readonly dbName: string;
   readonly parameterNames: { readonly dbName: string; readonly apiKey: string };
@@ -72,6 +73,8 @@ export interface Profile {
   readonly tableDeletionProtection: boolean;
   /** Days KMS waits before deleting the key after destroy; AWS allows 7 to 30. */
   readonly keyDeletionWindowDays: number;
+  /** Yearly automatic rotation of the key's material (AWS does it; an emulator never does). */
+  readonly keyRotation: boolean;
   readonly stateEncryption: StateEncryption;
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
@@ -176,6 +179,11 @@ export function loadProfile(env: Env = process.env): Profile {
       // Emulator state is thrown away with the container; protection would only block `destroy`.
       tableDeletionProtection: false,
       keyDeletionWindowDays: 7, // the minimum: nothing on an emulator outlives its key
+      // Neither does anything on an emulator, and each makes the AWS provider poll a new key for about 4 s until it
+      // has seen the setting five times in a row (a third of a fresh deploy's apply). `make aws-safety` deploys the
+      // aws profile, with both, to the same emulator.
+      keyRotation: false,
+      tags: {},
       stateEncryption: { keyProvider: 'pbkdf2' },
       // Nothing else shares the emulator's account, so the stack owns the setting.
       apiGatewayLogsRole: logsRoleMode(env, 'managed'),
@@ -198,6 +206,7 @@ export function loadProfile(env: Env = process.env): Profile {
     // The most KMS allows: the system backup DynamoDB keeps of a PITR table outlives it by 35 days, readable only
     // while the key exists.
     keyDeletionWindowDays: 30,
+    keyRotation: true,
     stateEncryption: { keyProvider: 'aws_kms', kmsKeyId: stateKmsKey, region },
     // Opt-in: other APIs in the account and region may rely on the setting this would replace and reset.
     apiGatewayLogsRole: logsRoleMode(env, 'existing'),

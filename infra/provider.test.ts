@@ -35,8 +35,11 @@ describe('provider for the local profile', () => {
       skip_credentials_validation: true,
       skip_metadata_api_check: 'true',
       s3_use_path_style: true,
-      default_tags: TAGS('local'),
     });
+  });
+
+  it('tags nothing: tags only matter on AWS, and a tagged key costs the apply a 4 s poll', () => {
+    for (const json of [s.paramsJson, s.apiJson]) expect(json.provider.aws[0]).not.toHaveProperty('default_tags');
   });
 
   it('still asks the emulator\'s STS for the account id, which the key policy reads through aws_caller_identity', () => {

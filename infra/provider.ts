@@ -101,7 +101,7 @@ export function configureDeployTarget(stack: TerraformStack, profile: Profile, s
   stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });
   return new AwsProvider(stack, 'aws', {
     region: profile.region,
-    defaultTags: [{ tags: { ...profile.tags } }],
+    ...(Object.keys(profile.tags).length > 0 ? { defaultTags: [{ tags: { ...profile.tags } }] } : {}),
     ...(profile.target.kind === 'emulator' ? emulatorProvider(profile.target.endpoint) : {}),
   });
 }

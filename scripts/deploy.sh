@@ -110,6 +110,8 @@ unprotect_tables() {
 
 case "$action" in
   up)
+    # api's init needs nothing from params: it runs while params is checked and applied.
+    init api & init_api=$!
     # params holds one parameter that never changes unless its config does: when the config is the one last applied
     # and SSM still has the value, the apply (three provider starts, about 9 s) is skipped.
     params_key=$(sha256sum "$stacks/params/cdk.tf.json" | cut -d' ' -f1)
@@ -123,9 +125,9 @@ case "$action" in
       step apply-params params apply -auto-approve
       echo "$params_key" >"$logs/params.applied"
     fi
+    wait "$init_api"
     db_name=$(npx tsx scripts/read-parameter.ts "$db_name_parameter")
     echo "DB_NAME read from SSM $db_name_parameter: $db_name"
-    init api
     step apply-api api apply -auto-approve
     tf api output -json | node -e '
       const raw = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -136,19 +138,32 @@ case "$action" in
     node -e 'const o = require("./'"$outputs"'"); console.log(`POST ${o.api_url}\napi key: SSM ${o.api_key_parameter_name} (SecureString)`)'
     ;;
   down)
-    # api's destroy refreshes its data source first, which fails when the parameter is gone (an emulator restarted
-    # without persistence, or a hand-deleted parameter); put it back so the destroy can run, then remove it last.
-    if [ -d "$stacks/params" ] && ! npx tsx scripts/read-parameter.ts "$db_name_parameter" >/dev/null 2>&1; then
-      echo "SSM $db_name_parameter is missing (emulator restarted?): re-applying params so api can be destroyed"
-      init params
-      step apply-params params apply -auto-approve
+    parameter_present() { npx tsx scripts/read-parameter.ts "$db_name_parameter" >/dev/null 2>&1; }
+    destroy_stack() { [ -d "$stacks/$1" ] || return 0; init "$1"; step "destroy-$1" "$1" destroy -auto-approve "${@:2}"; }
+    # The careful order: anything that refreshes api (unprotecting the tables, its destroy) reads its data source,
+    # which needs the parameter, so put it back when it is gone (hand-deleted, an emulator restarted empty); then
+    # api, then params.
+    destroy_in_order() {
+      if [ -d "$stacks/params" ] && ! parameter_present; then
+        echo "SSM $db_name_parameter is missing: re-applying params so api can be refreshed"
+        init params
+        step apply-params params apply -auto-approve
+      fi
+      if tables_protected; then unprotect_tables; fi
+      destroy_stack api
+      destroy_stack params
+    }
+    if [ "$ON_EMULATOR" = yes ] && ! tables_protected && parameter_present; then
+      # The fast way on an emulator whose parameter is still there (so it did not restart empty): only this kit
+      # changes what it deployed there, so state is current and neither destroy refreshes. api's then reads
+      # nothing, not even the parameter, and both stacks go at once. Should a resource be gone after all (a
+      # delete the provider does not forgive), api is destroyed again the careful way.
+      destroy_stack api -refresh=false & destroy_api=$!
+      destroy_stack params -refresh=false
+      wait "$destroy_api" || { echo "destroying api again, refreshing first"; destroy_in_order; }
+    else
+      destroy_in_order
     fi
-    if tables_protected; then unprotect_tables; fi
-    for stack in api params; do
-      [ -d "$stacks/$stack" ] || continue
-      init "$stack"
-      step "destroy-$stack" "$stack" destroy -auto-approve
-    done
     rm -f "$outputs" "$logs/params.applied"
     echo "destroyed everything deploy created in '$workspace' ($env profile)"
     ;;

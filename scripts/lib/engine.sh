@@ -55,5 +55,9 @@ EOF
     exit 1
     ;;
 esac
+# Each engine command starts the AWS provider three or four times, and each start spends over a second building its
+# schema. A lazier garbage collector makes tofu and the provider about 15 % faster for about 15 % more peak memory
+# (a plan of the api stack here: 6.1 -> 5.2 s, 644 -> 742 MB). A GOGC of your own wins.
+export GOGC=${GOGC:-400}
 export TF_BIN TF_IN_AUTOMATION=1
 echo "engine: $engine_version ($TF_BIN), $provider_source"
