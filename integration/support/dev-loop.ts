@@ -44,7 +44,11 @@ export interface RepoCopy {
   remove(): void;
 }
 
-export function copyRepo(): RepoCopy {
+/**
+ * `linkNodeModules: false` for a copy run through compose: its tools container mounts its own node_modules volume
+ * there, and a link to this host's directory would point nowhere inside it.
+ */
+export function copyRepo({ linkNodeModules = true } = {}): RepoCopy {
   const root = mkdtempSync(path.join(tmpdir(), 'customers-dev-'));
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot })
     .toString()
@@ -59,7 +63,7 @@ export function copyRepo(): RepoCopy {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // deleted in the working tree
     }
   }
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+  if (linkNodeModules) symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
@@ -94,11 +98,26 @@ export class DevLoop {
   private constructor(private readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => {
+      child.stdin?.destroy(); // the terminal's input, when there is one: an open pipe would keep jest from exiting
+      resolve(code);
+    }));
   }
 
   static start(root: string, env: NodeJS.ProcessEnv, target = 'dev'): DevLoop {
     return new DevLoop(spawn('make', [target], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /** In a terminal, as a user runs it: util-linux `script` gives make a pseudo-terminal, and typeCtrlC() types ^C. */
+  static startInTerminal(root: string, env: NodeJS.ProcessEnv, target = 'dev'): DevLoop {
+    const args = ['--quiet', '--flush', '--return', '--command', `make ${target}`, '/dev/null'];
+    return new DevLoop(spawn('script', args, { cwd: root, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] }));
+  }
+
+  /** Ctrl-C typed into the terminal startInTerminal() made. Resolves with the exit code. */
+  async typeCtrlC(timeoutMs = 30_000): Promise<number | null> {
+    this.child.stdin?.write('\x03');
+    return this.exit(timeoutMs);
   }
 
   get pid(): number {
@@ -121,10 +140,15 @@ export class DevLoop {
   /** Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group. Resolves with make's exit code. */
   async interrupt(timeoutMs = 30_000): Promise<number | null> {
     process.kill(-this.pid, 'SIGINT');
+    return this.exit(timeoutMs);
+  }
+
+  private exit(timeoutMs: number): Promise<number | null> {
     return Promise.race([
       this.exited,
-      sleep(timeoutMs).then(() => {
-        throw new Error(`make still running ${timeoutMs} ms after SIGINT; output:\n${this.output}`);
+      // Unreferenced: a pending 30 s timer would keep jest from exiting after the last test.
+      sleep(timeoutMs, undefined, { ref: false }).then(() => {
+        throw new Error(`make still running ${timeoutMs} ms after Ctrl-C; output:\n${this.output}`);
       }),
     ]);
   }

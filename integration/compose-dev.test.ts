@@ -1,0 +1,123 @@
+// `make dev` as a user with Docker runs it: through the compose tools container (RUNNER=compose) against the compose
+// emulator, in a temporary copy of the repository. In a terminal (util-linux `script`): it deploys, an edit saved on
+// the host serves on the next request, and a typed Ctrl-C stops the loop and its container. Without a terminal (a
+// script, CI): SIGINT to make's process group leaves no tools container running either. `.ci/run` runs it with the
+// locally built MiniStack image as EMULATOR_IMAGE.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { awsClients } from './support/aws-clients';
+import { copyRepo, DevLoop, headerWrapper, postCustomer as post, wrapHandler, type RepoCopy, type Reply } from './support/dev-loop';
+import type { StackOutputs } from './support/stack';
+
+const repoRoot = path.resolve(__dirname, '..');
+const endpoint = `http://127.0.0.1:${process.env.EMULATOR_PORT ?? '4566'}`;
+// The repository's own compose project, as compose names it from the directory: the copy shares its node_modules
+// volume (filled by the first `npm ci`, same lockfile) instead of installing again.
+const project = process.env.COMPOSE_PROJECT_NAME ?? path.basename(repoRoot).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+const minutes = 60_000;
+
+interface Observed {
+  url?: string;
+  beforeEdit?: Reply;
+  reloadLine?: string;
+  afterEdit?: Reply;
+  terminalOutput?: string;
+  terminalExit?: number | null;
+  toolsAfterCtrlC?: string[];
+  scriptedExit?: number | null;
+  toolsAfterSigint?: string[];
+}
+const seen: Observed = {};
+let copy: RepoCopy | undefined;
+let loop: DevLoop | undefined;
+
+const env = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !['MAKEFLAGS', 'MAKELEVEL', 'MFLAGS'].includes(name))),
+  ENV: 'local',
+  RUNNER: 'compose',
+  EMULATOR: 'compose',
+  COMPOSE_PROJECT_NAME: project,
+});
+
+/** The project's tools containers still running, once they have had `withinMs` to end. */
+async function toolsContainers(withinMs: number): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const names = execFileSync('docker', [
+      'ps', '--format', '{{.Names}}',
+      '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=tools',
+    ], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    if (names.length === 0 || Date.now() > deadline) return names;
+    await sleep(500);
+  }
+}
+
+beforeAll(async () => {
+  copy = copyRepo({ linkNodeModules: false });
+  const root = copy.root;
+
+  loop = DevLoop.startInTerminal(root, env());
+  let mark = (await loop.waitFor(/watching service\//, 15 * minutes)).end;
+  const outputs = JSON.parse(readFileSync(path.join(root, '.state/local/outputs.json'), 'utf8')) as StackOutputs;
+  seen.url = outputs.api_url;
+  const { Parameter } = await awsClients(endpoint).ssm.send(
+    new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }),
+  );
+  const key = Parameter?.Value as string;
+  seen.beforeEdit = await post(seen.url, key);
+
+  wrapHandler(root, headerWrapper({ 'x-dev-loop': 'compose-edit' }));
+  const reloaded = await loop.waitFor(/reloaded in \d+ ms/, 2 * minutes, mark);
+  seen.reloadLine = reloaded.match[0];
+  mark = reloaded.end;
+  seen.afterEdit = await post(seen.url, key);
+
+  seen.terminalExit = await loop.typeCtrlC();
+  seen.terminalOutput = loop.output.slice(mark);
+  seen.toolsAfterCtrlC = await toolsContainers(15_000);
+
+  loop = DevLoop.start(root, env());
+  await loop.waitFor(/watching service\//, 10 * minutes);
+  seen.scriptedExit = await loop.interrupt();
+  seen.toolsAfterSigint = await toolsContainers(15_000);
+  loop = undefined;
+}, 30 * minutes);
+
+afterAll(async () => {
+  try {
+    if (loop) await loop.interrupt().catch(() => process.kill(-(loop as DevLoop).pid, 'SIGKILL'));
+    // The emulator goes, and with it everything the loop deployed; then any container a failure left behind.
+    if (copy) execFileSync('make', ['emulator-down'], { cwd: copy.root, env: env(), stdio: 'inherit' });
+  } finally {
+    copy?.remove();
+  }
+}, 5 * minutes);
+
+describe('make dev through compose', () => {
+  it('deploys and prints a URL on localhost, where the user calls it', () => {
+    expect(seen.url).toMatch(/^http:\/\/localhost:\d+\/_aws\/execute-api\/[a-z0-9]+\/v1\/customers$/);
+    expect(seen.beforeEdit?.status).toBe(201);
+    expect(seen.beforeEdit?.headers.get('x-dev-loop')).toBeNull();
+  });
+
+  it('sees an edit saved on the host and serves it on the next request', () => {
+    expect(seen.reloadLine).toMatch(/^reloaded in \d+ ms$/);
+    expect(seen.afterEdit?.status).toBe(201);
+    expect(seen.afterEdit?.headers.get('x-dev-loop')).toBe('compose-edit');
+  });
+
+  it('stops on a Ctrl-C typed in the terminal, saying so, and its container ends', () => {
+    expect(seen.terminalOutput).toMatch(/SIGINT: stopping/);
+    expect(seen.terminalOutput).not.toMatch(/No child processes/);
+    expect(seen.terminalExit).not.toBe(0);
+    expect(seen.toolsAfterCtrlC).toEqual([]);
+  });
+
+  it('leaves no tools container running after SIGINT without a terminal (a script, CI)', () => {
+    expect(seen.scriptedExit).not.toBe(0);
+    expect(seen.toolsAfterSigint).toEqual([]);
+  });
+});
