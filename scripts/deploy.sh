@@ -144,7 +144,9 @@ case "$action" in
     # which needs the parameter, so put it back when it is gone (hand-deleted, an emulator restarted empty); then
     # api, then params.
     destroy_in_order() {
-      if [ -d "$stacks/params" ] && ! parameter_present; then
+      [ ! -d "$stacks/api" ] || init api
+      # Only when api has something to destroy: a second `make clean` finds nothing and creates nothing.
+      if [ -n "$(tf api state list 2>/dev/null)" ] && [ -d "$stacks/params" ] && ! parameter_present; then
         echo "SSM $db_name_parameter is missing: re-applying params so api can be refreshed"
         init params
         step apply-params params apply -auto-approve

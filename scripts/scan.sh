@@ -12,13 +12,21 @@ eval "$(scripts/toolchain.sh env)"
 envs=("$@")
 ((${#envs[@]})) || envs=(local aws)
 # checkov leaves config-skipped checks out of its counts, so say how many there are.
-skipped_by_config=$(grep -cE '^ +- CKV' .checkov.yaml)
+config_skips=$(sed -nE 's/^ +- (CKV[A-Z0-9_]+).*/\1/p' .checkov.yaml | paste -sd, -)
+# One profile's own findings, accepted on top of .checkov.yaml. local: key rotation off (CKV_AWS_7), since an
+# emulator never rotates and the provider polls a new key's rotation for about 4 s (infra/profiles.ts); the aws
+# profile is scanned with it on.
+profile_skips() { case $1 in local) echo CKV_AWS_7 ;; esac; }
 status=0
 for env in "${envs[@]}"; do
   files=()
   for file in cdktf.out/"$env"/stacks/*/cdk.tf.json; do [[ -f $file ]] && files+=(--file "$file"); done
   ((${#files[@]})) || { echo "scan: nothing synthesized in cdktf.out/$env: run \`make synth ENV=$env\`" >&2; exit 2; }
-  echo "=== checkov $("$CHECKOV_BIN" --version), profile $env ($skipped_by_config check ids skipped in .checkov.yaml, each with its reason)"
-  "$CHECKOV_BIN" --config-file .checkov.yaml "${files[@]}" || status=1
+  extra=$(profile_skips "$env")
+  # checkov's --skip-check replaces the config file's list rather than adding to it, so it gets the whole list.
+  skips=(); [ -z "$extra" ] || skips=(--skip-check "$config_skips,$extra")
+  echo "=== checkov $("$CHECKOV_BIN" --version), profile $env ($(tr , '\n' <<<"$config_skips" | wc -l) check ids skipped in" \
+    ".checkov.yaml, each with its reason${extra:+; for this profile also $extra, see scripts/scan.sh})"
+  "$CHECKOV_BIN" --config-file .checkov.yaml "${skips[@]}" "${files[@]}" || status=1
 done
 exit "$status"
