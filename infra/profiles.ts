@@ -179,9 +179,9 @@ export function loadProfile(env: Env = process.env): Profile {
       // Emulator state is thrown away with the container; protection would only block `destroy`.
       tableDeletionProtection: false,
       keyDeletionWindowDays: 7, // the minimum: nothing on an emulator outlives its key
-      // Neither does anything on an emulator, and each makes the AWS provider poll a new key for about 4 s until it
-      // has seen the setting five times in a row (a third of a fresh deploy's apply). `make aws-safety` deploys the
-      // aws profile, with both, to the same emulator.
+      // Key rotation and tags do nothing on an emulator, and each makes the AWS provider poll a new key for about
+      // 4 s until it has seen the setting five times in a row (together a third of a fresh deploy's apply).
+      // `make aws-safety` deploys the aws profile, with both, to the same emulator.
       keyRotation: false,
       tags: {},
       stateEncryption: { keyProvider: 'pbkdf2' },

@@ -113,7 +113,7 @@ case "$action" in
     # api's init needs nothing from params: it runs while params is checked and applied.
     init api & init_api=$!
     # params holds one parameter that never changes unless its config does: when the config is the one last applied
-    # and SSM still has the value, the apply (three provider starts, about 9 s) is skipped.
+    # and SSM still has the value, the apply (about 6 s, most of it starting the provider) is skipped.
     params_key=$(sha256sum "$stacks/params/cdk.tf.json" | cut -d' ' -f1)
     expected_db_name=$(node -p 'Object.values(require(process.argv[1]).resource.aws_ssm_parameter)[0].value' \
       "$PWD/$stacks/params/cdk.tf.json")
