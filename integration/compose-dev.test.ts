@@ -9,7 +9,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
-import { copyRepo, DevLoop, headerWrapper, postCustomer as post, wrapHandler, type RepoCopy, type Reply } from './support/dev-loop';
+import {
+  copyRepo, DevLoop, headerWrapper, postCustomer as post, withoutMakeFlags, wrapHandler, type RepoCopy, type Reply,
+} from './support/dev-loop';
 import type { StackOutputs } from './support/stack';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -35,7 +37,7 @@ let copy: RepoCopy | undefined;
 let loop: DevLoop | undefined;
 
 const env = (): NodeJS.ProcessEnv => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !['MAKEFLAGS', 'MAKELEVEL', 'MFLAGS'].includes(name))),
+  ...withoutMakeFlags(),
   ENV: 'local',
   RUNNER: 'compose',
   EMULATOR: 'compose',

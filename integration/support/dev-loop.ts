@@ -9,11 +9,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
+/** This process's environment without a parent make's flags, for a make started as a user starts it. */
+export const withoutMakeFlags = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !['MAKEFLAGS', 'MAKELEVEL', 'MFLAGS'].includes(name)));
+
 /** The environment `make dev` gets: host MiniStack on `port`, its own workspace, no parent make's flags. */
 export function devEnv(port: string, deployId: string): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([name]) => !['MAKEFLAGS', 'MAKELEVEL', 'MFLAGS'].includes(name));
   return {
-    ...Object.fromEntries(inherited),
+    ...withoutMakeFlags(),
     ENV: 'local',
     EMULATOR: 'ministack',
     EMULATOR_PORT: port,
