@@ -124,7 +124,7 @@ describe.each([
       expect(role.Principal).toEqual({ AWS: [lambdaRoleArn()] });
       expect([...asList(role.Action)].sort()).toEqual([...KMS_VIA_DYNAMODB].sort());
       expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
-      expect(statements).toHaveLength(5); // root, the deployer's two (kms-key.test.ts), this one, CloudWatch Logs
+      expect(statements).toHaveLength(6); // root, the deployer's three (kms-key.test.ts), this one, CloudWatch Logs
     });
 
     it('lets CloudWatch Logs in this region use the key only for our two log groups', () => {

@@ -31,7 +31,11 @@ export class ApiStack extends TerraformStack {
       deletionWindowInDays: profile.keyDeletionWindowDays,
       rotation: profile.keyRotation,
     });
+    // Every role the stack creates carries the boundary the deployer policy requires (aws; none locally).
+    const permissionsBoundary = profile.permissionsBoundaryPolicy
+      && `arn:${key.partition}:iam::${key.accountId}:policy/${profile.permissionsBoundaryPolicy}`;
     const handler = new NodejsFunction(this, 'create-customer', {
+      permissionsBoundary,
       functionName: `${prefix}-create-customer`,
       bundlePath,
       logRetentionDays: profile.logRetentionDays,
@@ -75,7 +79,7 @@ export class ApiStack extends TerraformStack {
       key,
     });
     const logsRole = profile.apiGatewayLogsRole === 'managed'
-      ? new ApiGatewayLogsRole(this, 'api-gateway-logs-role', { name: `${prefix}-api-gateway-logs` })
+      ? new ApiGatewayLogsRole(this, 'api-gateway-logs-role', { name: `${prefix}-api-gateway-logs`, permissionsBoundary })
       : undefined;
     const api = new CustomersApi(this, 'api', {
       namePrefix: prefix,
