@@ -64,17 +64,19 @@ describe('the deployer policies and boundary (infra/deployer-policy*.json, infra
     const iamWrites = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'];
     const granting = allows.filter((st) => list(st.Action).some((action) => iamWrites.includes(action)));
     expect(granting.map((st) => st.Condition)).toEqual([
-      { StringEquals: { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/customers-api-aws-boundary` } },
+      { ArnEquals: { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/customers-api-aws-boundary` } },
     ]);
     expect(allows.flatMap((st) => list(st.Action)).filter((action) => action === 'iam:UpdateAssumeRolePolicy')).toEqual([]);
   });
 
-  it('allow "*" resources only for creates that carry the stack\'s tags and for lists', () => {
+  it('allow "*" resources only for creates that carry the stack\'s tags and for actions AWS authorizes on no resource', () => {
     const onEverything = allows.filter((st) => list(st.Resource).includes('*'));
     expect(onEverything.map((st) => [list(st.Action), st.Condition])).toEqual([
       [['kms:CreateKey'], { StringEquals: { 'aws:RequestTag/app': 'customers-api', 'aws:RequestTag/env': 'aws' } }],
       [['kms:ListAliases'], undefined],
       [['ssm:DescribeParameters'], undefined],
+      [['logs:DescribeLogGroups'], undefined],
+      [['sns:GetSubscriptionAttributes', 'sns:Unsubscribe'], undefined],
     ]);
   });
 });

@@ -12,6 +12,8 @@
 #             $CACHE/docker, used by setting DOCKER_CONFIG to it (your ~/.docker is never touched)
 #   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
 #             which is what deploys need: `make scan` asks for it
+#   parliament  parliament IAM policy linter in a venv, hash-locked (scripts/toolchain/parliament); like checkov, for
+#             `make scan` only
 #   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
 # Needs only Go >= 1.26, Python >= 3.10 and the package registries. Each part is stamped with the
 # hash of its pin files, so a rerun is instant and a changed pin rebuilds exactly that part.
@@ -36,6 +38,8 @@ COMPOSE_DOCKER_CONFIG=$CACHE/docker
 COMPOSE_BIN=$COMPOSE_DOCKER_CONFIG/cli-plugins/docker-compose
 CHECKOV_VENV=$CACHE/checkov/$CHECKOV_VERSION
 CHECKOV_BIN=$CHECKOV_VENV/bin/checkov
+PARLIAMENT_VENV=$CACHE/parliament/$PARLIAMENT_VERSION
+PARLIAMENT_BIN=$PARLIAMENT_VENV/bin/parliament
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -181,6 +185,12 @@ install_checkov() {
   [[ $("$CHECKOV_BIN" --version) == "$CHECKOV_VERSION" ]] || die "checkov --version is not $CHECKOV_VERSION"
 }
 
+install_parliament() {
+  install_locked_venv "$PARLIAMENT_VENV" "$PINS/parliament/requirements.txt"
+  "$PARLIAMENT_VENV/bin/pip" show parliament 2>/dev/null | grep -qx "Version: $PARLIAMENT_VERSION" \
+    || die "the parliament venv does not hold parliament $PARLIAMENT_VERSION"
+}
+
 # npm's integrity strings are "sha512-<base64 digest>".
 sha512_integrity() { echo "sha512-$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
 
@@ -237,6 +247,10 @@ part_checkov() {
   ensure "$CHECKOV_BIN" "$(pin_hash "$PINS/checkov/requirements.txt" <(echo "$CHECKOV_VERSION"))" \
     "checkov $CHECKOV_VERSION" install_checkov
 }
+part_parliament() {
+  ensure "$PARLIAMENT_BIN" "$(pin_hash "$PINS/parliament/requirements.txt" <(echo "$PARLIAMENT_VERSION"))" \
+    "parliament $PARLIAMENT_VERSION" install_parliament
+}
 
 print_env() {
   cat <<EOF
@@ -245,6 +259,7 @@ export TF_BIN='$TF_BIN'
 export TF_CLI_CONFIG_FILE='$TF_RC'
 export MINISTACK_BIN='$MINISTACK_BIN'
 export CHECKOV_BIN='$CHECKOV_BIN'
+export PARLIAMENT_BIN='$PARLIAMENT_BIN'
 export NODE_BIN_DIR='$NODE_BIN_DIR'
 export COMPOSE_DOCKER_CONFIG='$COMPOSE_DOCKER_CONFIG'
 export CHECKPOINT_DISABLE=1
@@ -256,10 +271,10 @@ main() {
   start=$(now)
   case ${1:-all} in
     all) parts=(part_tofu part_provider part_ministack) ;;
-    tofu | provider | ministack | checkov | node | compose) parts=("part_$1") ;;
+    tofu | provider | ministack | checkov | parliament | node | compose) parts=("part_$1") ;;
     env) print_env; return ;;
     node-bin) node_bin; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|checkov|node|compose|node-bin|env" ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|parliament|node|compose|node-bin|env" ;;
   esac
   for part in "${parts[@]}"; do "$part"; done
   log "ready in $(since "$start"); use: eval \"\$($0 env)\""
