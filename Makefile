@@ -56,7 +56,7 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev
+	e2e aws-safety integration-test scan lint-workflows bench tools-image dev logs dev-test bench-dev
 .PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
 	_logs _dev-test _bench-dev
 
@@ -190,6 +190,11 @@ _scan: _build
 	DEPLOY_ENV=local npx tsx infra/main.ts
 	DEPLOY_ENV=aws npx tsx infra/main.ts
 	scripts/scan.sh local aws
+
+lint-workflows: ## lint .github/workflows with actionlint (built from Go modules into the toolchain cache, host)
+	scripts/toolchain.sh actionlint
+	eval "$$(scripts/toolchain.sh env)" && "$$ACTIONLINT_BIN" -no-color .github/workflows/*.yml
+	@echo "actionlint: $$(ls .github/workflows/*.yml | wc -l) workflows clean"
 
 e2e: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 e2e: ## deploy to MiniStack (started by the suite, in the runner), run the end-to-end suite, destroy

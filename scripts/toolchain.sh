@@ -12,6 +12,8 @@
 #             $CACHE/docker, used by setting DOCKER_CONFIG to it (your ~/.docker is never touched)
 #   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
 #             which is what deploys need: `make scan` asks for it
+#   actionlint  actionlint (GitHub Actions workflow linter), built from Go modules (scripts/toolchain/actionlint); for
+#             `make lint-workflows` only
 #   parliament  parliament IAM policy linter in a venv, hash-locked (scripts/toolchain/parliament); like checkov, for
 #             `make scan` only
 #   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
@@ -38,6 +40,7 @@ COMPOSE_DOCKER_CONFIG=$CACHE/docker
 COMPOSE_BIN=$COMPOSE_DOCKER_CONFIG/cli-plugins/docker-compose
 CHECKOV_VENV=$CACHE/checkov/$CHECKOV_VERSION
 CHECKOV_BIN=$CHECKOV_VENV/bin/checkov
+ACTIONLINT_BIN=$CACHE/actionlint/$ACTIONLINT_VERSION/actionlint
 PARLIAMENT_VENV=$CACHE/parliament/$PARLIAMENT_VERSION
 PARLIAMENT_BIN=$PARLIAMENT_VENV/bin/parliament
 
@@ -117,6 +120,18 @@ build_compose() {
     -o "$COMPOSE_BIN.tmp" github.com/docker/compose/v5/cmd)
   mv "$COMPOSE_BIN.tmp" "$COMPOSE_BIN"
   DOCKER_CONFIG=$COMPOSE_DOCKER_CONFIG docker compose version >&2
+}
+
+build_actionlint() {
+  need_go
+  grep -qE "github.com/rhysd/actionlint v$ACTIONLINT_VERSION( |$)" "$PINS/actionlint/go.mod" \
+    || die "ACTIONLINT_VERSION=$ACTIONLINT_VERSION does not match scripts/toolchain/actionlint/go.mod"
+  mkdir -p "$(dirname "$ACTIONLINT_BIN")"
+  (cd "$PINS/actionlint" && go build -trimpath \
+    -ldflags "-s -w -X github.com/rhysd/actionlint.version=v$ACTIONLINT_VERSION" \
+    -o "$ACTIONLINT_BIN.tmp" github.com/rhysd/actionlint/cmd/actionlint)
+  mv "$ACTIONLINT_BIN.tmp" "$ACTIONLINT_BIN"
+  "$ACTIONLINT_BIN" -version >&2
 }
 
 # The mirror serves our locally built provider as hashicorp/aws, so scripts/lib/engine.sh passes this file for
@@ -247,6 +262,10 @@ part_checkov() {
   ensure "$CHECKOV_BIN" "$(pin_hash "$PINS/checkov/requirements.txt" <(echo "$CHECKOV_VERSION"))" \
     "checkov $CHECKOV_VERSION" install_checkov
 }
+part_actionlint() {
+  ensure "$ACTIONLINT_BIN" "$(pin_hash "$PINS/actionlint/go.mod" "$PINS/actionlint/go.sum")" \
+    "actionlint $ACTIONLINT_VERSION" build_actionlint
+}
 part_parliament() {
   ensure "$PARLIAMENT_BIN" "$(pin_hash "$PINS/parliament/requirements.txt" <(echo "$PARLIAMENT_VERSION"))" \
     "parliament $PARLIAMENT_VERSION" install_parliament
@@ -260,6 +279,7 @@ export TF_CLI_CONFIG_FILE='$TF_RC'
 export MINISTACK_BIN='$MINISTACK_BIN'
 export CHECKOV_BIN='$CHECKOV_BIN'
 export PARLIAMENT_BIN='$PARLIAMENT_BIN'
+export ACTIONLINT_BIN='$ACTIONLINT_BIN'
 export NODE_BIN_DIR='$NODE_BIN_DIR'
 export COMPOSE_DOCKER_CONFIG='$COMPOSE_DOCKER_CONFIG'
 export CHECKPOINT_DISABLE=1
@@ -271,10 +291,10 @@ main() {
   start=$(now)
   case ${1:-all} in
     all) parts=(part_tofu part_provider part_ministack) ;;
-    tofu | provider | ministack | checkov | parliament | node | compose) parts=("part_$1") ;;
+    tofu | provider | ministack | checkov | parliament | actionlint | node | compose) parts=("part_$1") ;;
     env) print_env; return ;;
     node-bin) node_bin; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|checkov|parliament|node|compose|node-bin|env" ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|parliament|actionlint|node|compose|node-bin|env" ;;
   esac
   for part in "${parts[@]}"; do "$part"; done
   log "ready in $(since "$start"); use: eval \"\$($0 env)\""
