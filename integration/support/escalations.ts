@@ -6,7 +6,7 @@ import {
   DeleteRolePermissionsBoundaryCommand, PutRolePermissionsBoundaryCommand, PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { CreateKeyCommand, ScheduleKeyDeletionCommand, TagResourceCommand } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, ScheduleKeyDeletionCommand, TagResourceCommand } from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { awsClients, AwsClients } from './aws-clients';
@@ -138,6 +138,12 @@ export const ESCALATIONS: Escalation[] = [
   {
     name: 'schedule the deletion of another team\'s tagged KMS key',
     attempt: ({ deployer, foreign }) => deployer.kms.send(new ScheduleKeyDeletionCommand({ KeyId: foreign.taggedKeyId, PendingWindowInDays: 7 })),
+  },
+  {
+    name: 'give another team\'s key one of the stack\'s aliases (alias/customers-api-aws-*)',
+    attempt: ({ deployer, foreign }) => deployer.kms.send(new CreateAliasCommand({
+      AliasName: 'alias/customers-api-aws-borrowed', TargetKeyId: foreign.taggedKeyId,
+    })),
   },
   {
     name: 'create a KMS key not tagged as the stack',

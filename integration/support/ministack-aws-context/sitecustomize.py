@@ -10,7 +10,9 @@
 #   CreateFunction/UpdateFunctionConfiguration, API Gateway's UpdateAccount (cloudwatchRoleArn); MiniStack never does;
 # - API Gateway tags: aws:RequestTag/aws:TagKeys of a create or tag request, and aws:ResourceTag of a REST API, API key
 #   or usage plan, which their child resources inherit for ABAC ("API Gateway resources that can be tagged").
-# - Lambda's CreateFunction names no function in its path, and MiniStack authorizes it on "*"; AWS on the function's ARN.
+# - Lambda's CreateFunction names no function in its path, and MiniStack authorizes it on "*"; AWS on the function's ARN;
+# - KMS CreateAlias/UpdateAlias/DeleteAlias: MiniStack authorizes them on "*"; AWS on the alias and on its key (the
+#   target for CreateAlias/UpdateAlias, the current one for DeleteAlias), each with its own policy.
 # Without these, an AWS-correct policy denies every CreateRole and API Gateway call on MiniStack (and PassRole is never
 # checked at all). Everything else stays MiniStack's own evaluation.
 import contextvars
@@ -47,6 +49,9 @@ _original_extract_resource_arn = iam_actions.extract_resource_arn
 
 def _extract_resource_arn(service, method, path, headers, body, query_params, region, account_id):
     arn = _original_extract_resource_arn(service, method, path, headers, body, query_params, region, account_id)
+    alias = _json(body).get("AliasName") if service == "kms" and arn == "*" else None
+    if alias:
+        arn = f"arn:aws:kms:{region}:{account_id}:{alias}"
     if service == "lambda" and method == "POST" and arn == "*" and path.rstrip("/").endswith("/functions"):
         name = _json(body).get("FunctionName")
         if name:
@@ -109,13 +114,35 @@ def _passed_role(iam_action, request):
     return None
 
 
+_ALIAS_ACTIONS = {"kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"}
+
+
+def _alias_key_arn(iam_action, request):
+    """The key an alias request also needs permission on: its target, or for DeleteAlias the alias's current key."""
+    data = _json(request["body"])
+    key_id = data.get("TargetKeyId")
+    if not key_id and iam_action == "kms:DeleteAlias":
+        from ministack.services import kms as kms_svc
+
+        key_id = kms_svc._aliases.get(f"arn:aws:kms:{request['region']}:{request['account']}:{data.get('AliasName', '')}")
+    if not key_id:
+        return None
+    return key_id if key_id.startswith("arn:") else f"arn:aws:kms:{request['region']}:{request['account']}:key/{key_id}"
+
+
 _original_enforce = iam_evaluator.enforce
 
 
 def _enforce(access_key_id, iam_action, service, region, resource_arn="*", service_context=None):
     denied = _original_enforce(access_key_id, iam_action, service, region, resource_arn=resource_arn,
                                service_context=service_context)
-    passed = None if denied else _passed_role(iam_action, _request.get())
+    request = _request.get()
+    if not denied and iam_action in _ALIAS_ACTIONS and request and request["service"] == "kms":
+        key_arn = _alias_key_arn(iam_action, request)
+        if key_arn:
+            denied = _original_enforce(access_key_id, iam_action, service, region, resource_arn=key_arn,
+                                       service_context=service_context)
+    passed = None if denied else _passed_role(iam_action, request)
     if passed:
         role, to_service = passed
         denied = _original_enforce(access_key_id, "iam:PassRole", "iam", region, resource_arn=role,
