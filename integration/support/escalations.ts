@@ -166,7 +166,7 @@ export const ESCALATIONS: Escalation[] = [
   {
     name: 'pass another team\'s admin role to a new function (iam:PassRole)',
     attempt: ({ deployer, foreign }) => deployer.lambda.send(new CreateFunctionCommand({
-      FunctionName: 'customers-api-aws-escalate', Role: foreign.adminRoleArn, Runtime: 'nodejs22.x', Handler: 'index.handler',
+      FunctionName: 'customers-api-aws-escalate', Role: foreign.adminRoleArn, Runtime: 'nodejs24.x', Handler: 'index.handler',
       Code: { ZipFile: EMPTY_ZIP },
     })),
   },
