@@ -11,6 +11,8 @@
 # - API Gateway tags: aws:RequestTag/aws:TagKeys of a create or tag request, and aws:ResourceTag of a REST API, API key
 #   or usage plan, which their child resources inherit for ABAC ("API Gateway resources that can be tagged").
 # - Lambda's CreateFunction names no function in its path, and MiniStack authorizes it on "*"; AWS on the function's ARN;
+# - DynamoDB requests that name their table by ResourceArn (ListTagsOfResource, TagResource, UntagResource,
+#   GetResourcePolicy): MiniStack authorizes them on "*"; AWS on that ARN;
 # - KMS CreateAlias/UpdateAlias/DeleteAlias: MiniStack authorizes them on "*"; AWS on the alias and on its key (the
 #   target for CreateAlias/UpdateAlias, the current one for DeleteAlias), each with its own policy.
 # Without these, an AWS-correct policy denies every CreateRole and API Gateway call on MiniStack (and PassRole is never
@@ -49,6 +51,8 @@ _original_extract_resource_arn = iam_actions.extract_resource_arn
 
 def _extract_resource_arn(service, method, path, headers, body, query_params, region, account_id):
     arn = _original_extract_resource_arn(service, method, path, headers, body, query_params, region, account_id)
+    if service == "dynamodb" and arn == "*" and isinstance(_json(body).get("ResourceArn"), str):
+        arn = _json(body)["ResourceArn"]
     alias = _json(body).get("AliasName") if service == "kms" and arn == "*" else None
     if alias:
         arn = f"arn:aws:kms:{region}:{account_id}:{alias}"
