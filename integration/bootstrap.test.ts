@@ -1,5 +1,6 @@
-// `make bootstrap ENV=aws` rehearsed on MiniStack (BOOTSTRAP_REHEARSAL_ENDPOINT): scripts/bootstrap.sh applies the
-// bootstrap stack as an administrator would (root), every piece is read back from the emulator, and
+// `make bootstrap ENV=aws` rehearsed on MiniStack with AUTH=true (BOOTSTRAP_REHEARSAL_ENDPOINT): scripts/bootstrap.sh
+// applies the bootstrap stack as an administrator would (root), every piece is read back from the emulator, the
+// deployer role's OIDC trust is tried with GitHub tokens of other repositories, environments and events, and
 // `bootstrap-destroy` refuses without CONFIRM and removes everything with it.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -7,17 +8,28 @@ import path from 'node:path';
 import { DescribeContinuousBackupsCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
+import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import {
   GetBucketEncryptionCommand, GetBucketPolicyCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { BOUNDARY_POLICY_NAME, DEPLOYER_POLICIES, DEPLOYER_ROLE_NAME } from '../infra/deployer-policies';
 import { awsClients, AwsClients } from './support/aws-clients';
 import { StartedEmulator } from './support/deployment-suite';
-import { startHostMiniStack } from './support/host-ministack';
+import { startIamEnforcingMiniStack } from './support/deployer-role';
+import { hostEmulatorPort } from './support/host-ministack';
 import { repoRoot } from './support/stack';
 
 const workspace = 'bootstrap-rehearsal';
 const repository = 'acme/customers-api';
+
+/**
+ * A GitHub Actions OIDC token's claims, unsigned: MiniStack evaluates the role's trust against the claims without
+ * checking the signature (AWS checks it against the provider's keys), which is what the trust's conditions are about.
+ */
+const githubToken = (sub: string) => [{ alg: 'RS256', typ: 'JWT' }, {
+  iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub,
+  iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300,
+}].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.unsigned';
 
 describe('make bootstrap ENV=aws rehearsed on the emulator', () => {
   let emulator: StartedEmulator | undefined;
@@ -42,7 +54,8 @@ describe('make bootstrap ENV=aws rehearsed on the emulator', () => {
 
   beforeAll(async () => {
     rmSync(path.join(repoRoot, '.state', workspace), { recursive: true, force: true });
-    emulator = await startHostMiniStack();
+    // Enforcing IAM (the administrator is root, `test`), so the deployer role's trust is evaluated.
+    emulator = await startIamEnforcingMiniStack(hostEmulatorPort());
     clients = awsClients(emulator.endpoint);
     s3 = new S3Client({ endpoint: emulator.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     applied = bootstrap('up');
@@ -97,6 +110,24 @@ describe('make bootstrap ENV=aws rehearsed on the emulator', () => {
     })]);
     const { AttachedPolicies } = await clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: DEPLOYER_ROLE_NAME }));
     expect(AttachedPolicies?.map((policy) => policy.PolicyName).sort()).toEqual(DEPLOYER_POLICIES.map((policy) => policy.name).sort());
+  });
+
+  it.each([
+    ['a job of another repository', 'repo:mallory/customers-api:environment:aws'],
+    ['a job of this repository in another environment', `repo:${repository}:environment:dev`],
+    ['a pull request job of this repository', `repo:${repository}:pull_request`],
+    ['a job on main outside the environment', `repo:${repository}:ref:refs/heads/main`],
+  ])('refuses the role to %s', async (_who, sub) => {
+    await expect(clients.sts.send(new AssumeRoleWithWebIdentityCommand({
+      RoleArn: settings.AWS_DEPLOYER_ROLE_ARN, RoleSessionName: 'ci', WebIdentityToken: githubToken(sub),
+    }))).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('gives the role to this repository\'s jobs in the aws environment', async () => {
+    const { AssumedRoleUser } = await clients.sts.send(new AssumeRoleWithWebIdentityCommand({
+      RoleArn: settings.AWS_DEPLOYER_ROLE_ARN, RoleSessionName: 'ci', WebIdentityToken: githubToken(`repo:${repository}:environment:aws`),
+    }));
+    expect(AssumedRoleUser?.Arn).toMatch(/:assumed-role\/customers-api-deployer\/ci$/);
   });
 
   it('installs the boundary, and the deployer policy names the state key by its ARN', async () => {
