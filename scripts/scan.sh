@@ -38,12 +38,15 @@ trap 'rm -rf "$policies"' EXIT
 npx tsx scripts/render-deployer-policies.ts "$policies" >/dev/null
 echo "=== $("$PARLIAMENT_BIN" --version 2>&1 </dev/null | tail -n 1) on $(find "$policies" -name '*.json' | wc -l) policies" \
   "(the deployer's and the boundary, rendered; accepted findings with their reasons in .parliament.yaml)"
-# stdin closed, or parliament reads a policy from it; its own exit status only says whether it found anything: the
-# verdict is scripts/lib/parliament-accept.py's, which applies .parliament.yaml (parliament 1.6.4 ignores it).
-if "$PARLIAMENT_BIN" --directory "$policies" --include-community-auditors --json </dev/null \
-  | "$(dirname "$PARLIAMENT_BIN")/python" scripts/lib/parliament-accept.py .parliament.yaml; then
+# stdin closed, or parliament reads a policy from it. It exits 1 when it prints findings (and when it crashes: then it
+# prints none); the verdict is scripts/lib/parliament-accept.py's, which applies .parliament.yaml (1.6.4 ignores it).
+parliament_status=0
+findings=$("$PARLIAMENT_BIN" --directory "$policies" --include-community-auditors --json </dev/null) || parliament_status=$?
+if { [ "$parliament_status" = 0 ] || { [ "$parliament_status" = 1 ] && [ -n "$findings" ]; }; } \
+  && "$(dirname "$PARLIAMENT_BIN")/python" scripts/lib/parliament-accept.py .parliament.yaml <<<"$findings"; then
   echo "parliament: no findings beyond those accepted in .parliament.yaml"
 else
+  echo "parliament: failed (exit $parliament_status) or reported a finding .parliament.yaml does not accept" >&2
   status=1
 fi
 exit "$status"
