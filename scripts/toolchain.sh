@@ -12,6 +12,9 @@
 #             $CACHE/docker, used by setting DOCKER_CONFIG to it (your ~/.docker is never touched)
 #   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
 #             which is what deploys need: `make scan` asks for it
+#   chromium  Debian's `chromium` for the browser tests (puppeteer-core drives it): installed with apt-get when
+#             missing (as root, on Debian/Ubuntu), else a loud failure saying how to get it; `chromium-bin` prints
+#             its path (CHROMIUM_BIN, when set, names another Chromium or Chrome). Not part of `all`
 #   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
 # Needs only Go >= 1.26, Python >= 3.10 and the package registries. Each part is stamped with the
 # hash of its pin files, so a rerun is instant and a changed pin rebuilds exactly that part.
@@ -238,6 +241,33 @@ part_checkov() {
     "checkov $CHECKOV_VERSION" install_checkov
 }
 
+# A Chromium that runs: CHROMIUM_BIN, else Debian's. Browsers are never downloaded (no registry serves them here).
+chromium_path() {
+  local bin=${CHROMIUM_BIN:-}
+  [[ -n $bin ]] || bin=$(command -v chromium || true)
+  [[ -n $bin && -x $bin ]] && "$bin" --version >/dev/null 2>&1 && echo "$bin"
+}
+
+part_chromium() {
+  local start bin
+  start=$(now)
+  if bin=$(chromium_path); then
+    log "chromium: $bin, cached ($(since "$start"))"
+    return
+  fi
+  [[ -z ${CHROMIUM_BIN:-} ]] || die "CHROMIUM_BIN=$CHROMIUM_BIN does not run (\`$CHROMIUM_BIN --version\` failed)"
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "chromium: installing Debian's chromium with apt-get…"
+    apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >&2
+    bin=$(chromium_path) || die "apt-get installed chromium, but \`chromium --version\` fails"
+    log "chromium: $("$bin" --version 2>/dev/null) ($(since "$start"))"
+    return
+  fi
+  die "the browser tests need Chromium: on Debian/Ubuntu \`sudo apt-get install chromium\`; elsewhere install \
+Chromium or Google Chrome from your package manager and set CHROMIUM_BIN=/path/to/it"
+}
+
 print_env() {
   cat <<EOF
 export CUSTOMERS_API_CACHE='$CACHE'
@@ -258,8 +288,10 @@ main() {
     all) parts=(part_tofu part_provider part_ministack) ;;
     tofu | provider | ministack | checkov | node | compose) parts=("part_$1") ;;
     env) print_env; return ;;
+    chromium) part_chromium; return ;;
+    chromium-bin) part_chromium; chromium_path; return ;;
     node-bin) node_bin; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|checkov|node|compose|node-bin|env" ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|node|compose|chromium|chromium-bin|node-bin|env" ;;
   esac
   for part in "${parts[@]}"; do "$part"; done
   log "ready in $(since "$start"); use: eval \"\$($0 env)\""
