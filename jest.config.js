@@ -1,4 +1,4 @@
-// One jest config, nine projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
+// One jest config, ten projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
 // runs the pure ones alone (unit, infra: no emulator, seconds); e2e, aws-safety, dev and integration deploy for real and are run by
 // their own make targets (compose too: it needs Docker Compose).
 // ts-jest 29.4 transpiles each file on its own (tsconfig's isolatedModules; no type check here, `make check` runs
@@ -42,8 +42,11 @@ module.exports = {
       globalTeardown: '<rootDir>/service/test-support/global-teardown.ts',
     }),
     project('infra', ['<rootDir>/infra/**/*.test.ts']),
-    project('e2e', ['<rootDir>/integration/e2e.test.ts']),
+    // The deployed stack end to end, and the proof that the emulator's IAM engine refuses a role missing an action.
+    project('e2e', ['<rootDir>/integration/e2e.test.ts', '<rootDir>/integration/iam-enforced.test.ts']),
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
+    // `make fuzz`: schemathesis against the deployed API (deploys).
+    project('fuzz', ['<rootDir>/integration/fuzz.test.ts']),
     // `make browser-test`: hostile web pages in headless Chromium against the emulator as the kit starts it.
     project('browser', ['<rootDir>/integration/browser-attacks.test.ts'], withBrowser),
     // The compose path end to end (make deploy, the README call, make dev, through the tools container) and the
