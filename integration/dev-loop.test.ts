@@ -1,5 +1,5 @@
 // `make dev` end to end on the host emulator (MiniStack from the toolchain), in a temporary copy of the repository:
-// the loop deploys, an edit to one route's handler serves on the next request (on Node 22) and is pushed to that
+// the loop deploys, an edit to one route's handler serves on the next request (on Node 24) and is pushed to that
 // route's function alone, its log lines are printed marked with the route, a
 // syntax error and a type error are printed while the old code keeps serving, Ctrl-C stops everything it started,
 // the next deploy puts the built code back, a second make dev then deploys nothing and applies an infra/ change,
@@ -195,8 +195,8 @@ describe('make dev on MiniStack', () => {
     expect(seen.getAfterEdit?.headers.get('x-dev-loop')).toBeNull();
   });
 
-  it('runs the function on the toolchain\'s Node 22, the major of the declared nodejs22.x', () => {
-    expect(seen.afterEdit?.headers.get('x-node-version')).toMatch(/^v22\./);
+  it('runs the function on the toolchain\'s Node 24, the major of the declared nodejs24.x', () => {
+    expect(seen.afterEdit?.headers.get('x-node-version')).toMatch(/^v24\./);
   });
 
   it('prints the function\'s log line for a rejected request readably, marked with its route: level, message, status, requestId', () => {

@@ -68,7 +68,7 @@ export function lambdaBuildOptions(outDir: string, routes: readonly Route[] = RO
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'cjs',
     // ESM builds of the AWS SDK tree-shake far better than its CJS ones (the setup AWS documents for esbuild).
     mainFields: ['module', 'main'],

@@ -139,7 +139,7 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     for (const FunctionName of Object.values(api.outputs.function_names)) {
       const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName }));
       expect(config.Environment?.Variables?.DB_NAME).toBe(Parameter?.Value);
-      expect(config.Runtime).toBe('nodejs22.x');
+      expect(config.Runtime).toBe('nodejs24.x');
     }
   });
 
