@@ -55,9 +55,9 @@ AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--v
 COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
+.PHONY: help ci deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
 	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev
-.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
+.PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
 	_logs _dev-test _bench-dev
 
 help: ## list the targets (this text)
@@ -101,6 +101,12 @@ build: ## bundle one Lambda per route (service/src/routes.ts) into dist/<route>.
 	$(RUN) _build
 _build: _deps
 	npx tsx service/build.ts
+
+openapi: ## write dist/openapi.json (OpenAPI 3.0) from the route list and its schemas (service/src/routes.ts); deploys nothing
+	$(PREFLIGHT)
+	$(RUN) _openapi
+_openapi: _deps
+	npx tsx service/openapi.ts
 
 synth: ## synthesize both stacks for ENV into cdktf.out/ENV (no Terraform binary needed)
 	$(PREFLIGHT)
