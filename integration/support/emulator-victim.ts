@@ -71,7 +71,7 @@ export async function setUpVictim(endpoint: string): Promise<Victim> {
   iam.destroy();
   await clients.lambda.send(new CreateFunctionCommand({
     FunctionName: VICTIM.functionName,
-    Runtime: 'nodejs22.x',
+    Runtime: 'nodejs24.x',
     Handler: 'index.handler',
     Role: Role?.Arn,
     Code: { ZipFile: await zipOf('index.js', MARKING_HANDLER) },
