@@ -6,11 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { awsClients } from './support/aws-clients';
-import { StartedEmulator } from './support/deployment-suite';
-import { startHostMiniStack } from './support/host-ministack';
-import { deployStack, destroyStack, LocalTarget, repoRoot, StackOutputs } from './support/stack';
+import { deployToHostMiniStack } from './support/host-deployment';
+import { repoRoot } from './support/stack';
 
 const openApiDocument = path.resolve(repoRoot, process.env.FUZZ_OPENAPI ?? 'dist/openapi.json');
 const config = path.join(__dirname, 'fuzz/schemathesis.toml');
@@ -30,39 +27,20 @@ function summaryOf(junitXml: string): Summary {
 }
 
 describe('schemathesis against the deployed API', () => {
-  let emulator: StartedEmulator | undefined;
-  let target: LocalTarget;
-  let outputs: StackOutputs | undefined;
-  let apiKey: string;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!existsSync(openApiDocument)) throw new Error(`${openApiDocument} is missing: run \`make openapi\` first`);
-    emulator = await startHostMiniStack(process.env.FUZZ_EMULATOR_PORT ?? '4596');
-    target = { endpoint: emulator.endpoint, deployId: 'fuzz' };
-    outputs = deployStack(target);
-    const { Parameter } = await awsClients(emulator.endpoint).ssm.send(
-      new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }),
-    );
-    apiKey = Parameter?.Value ?? '';
-  }, 30 * 60_000);
-
-  afterAll(async () => {
-    try {
-      if (outputs) destroyStack(target);
-    } finally {
-      await emulator?.stop();
-    }
-  }, 10 * 60_000);
+  });
+  const deployment = deployToHostMiniStack({ deployId: 'fuzz' }, process.env.FUZZ_EMULATOR_PORT ?? '4596');
 
   it('finds no failure in any operation the document declares', () => {
     const reports = mkdtempSync(path.join(tmpdir(), 'fuzz-'));
     const junit = path.join(reports, 'junit.xml');
-    const stageUrl = (outputs as StackOutputs).stage_url;
+    const stageUrl = deployment.outputs.stage_url;
     const st = spawnSync(
       process.env.SCHEMATHESIS_BIN ?? 'st',
       ['--config-file', config, 'run', openApiDocument, '--url', stageUrl, '--no-color', '--report', 'junit',
         '--report-junit-path', junit],
-      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, CUSTOMERS_API_KEY: apiKey } },
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, CUSTOMERS_API_KEY: deployment.apiKey } },
     );
     process.stdout.write(`${st.stdout}${st.stderr}`);
     const summary = existsSync(junit) ? summaryOf(readFileSync(junit, 'utf8')) : undefined;

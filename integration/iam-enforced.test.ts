@@ -4,52 +4,33 @@
 // that route answers 500 with nothing written. With AUTH off the same deploy would answer 201, so the e2e suite's
 // 201s on the unedited stack show its roles hold what each route needs.
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { countItems } from '../scripts/lib/scan-table';
 import { awsClients, AwsClients } from './support/aws-clients';
 import { postCustomer, seedCustomer } from './support/deployed-api';
-import { StartedEmulator } from './support/deployment-suite';
-import { startHostMiniStack } from './support/host-ministack';
-import { deployStack, destroyStack, LocalTarget, StackOutputs } from './support/stack';
+import { deployToHostMiniStack } from './support/host-deployment';
 import { dropRoleAction } from './support/synth-edit';
 
 // POST /customers: the create-customer route's function and role (service/src/routes.ts).
 const CREATE_ROLE = 'customers-api-local-create-customer';
 
 describe('a route whose role lacks one action, on MiniStack with AUTH=true', () => {
-  let emulator: StartedEmulator | undefined;
-  let target: LocalTarget;
-  let outputs: StackOutputs | undefined;
+  const deployment = deployToHostMiniStack({
+    deployId: 'iam-enforced',
+    editSynth: (stacks) => dropRoleAction(stacks, {
+      role: CREATE_ROLE,
+      action: 'dynamodb:PutItem',
+      resource: /\$\{aws_dynamodb_table\.customers_/,
+    }),
+  });
   let clients: AwsClients;
   let response: { status: number; body: Record<string, unknown> };
 
   beforeAll(async () => {
-    emulator = await startHostMiniStack();
-    target = {
-      endpoint: emulator.endpoint,
-      deployId: 'iam-enforced',
-      editSynth: (stacks) => dropRoleAction(stacks, {
-        role: CREATE_ROLE,
-        action: 'dynamodb:PutItem',
-        resource: /\$\{aws_dynamodb_table\.customers_/,
-      }),
-    };
-    outputs = deployStack(target);
-    clients = awsClients(emulator.endpoint);
-    const { Parameter } = await clients.ssm.send(
-      new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }),
-    );
-    const answer = await postCustomer({ endpoint: emulator.endpoint, outputs }, JSON.stringify(seedCustomer), Parameter?.Value);
+    const { target, outputs, apiKey } = deployment;
+    clients = awsClients(target.endpoint);
+    const answer = await postCustomer({ endpoint: target.endpoint, outputs }, JSON.stringify(seedCustomer), apiKey);
     response = { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
-  }, 30 * 60_000);
-
-  afterAll(async () => {
-    try {
-      if (outputs) destroyStack(target);
-    } finally {
-      await emulator?.stop();
-    }
-  }, 10 * 60_000);
+  });
 
   it('answers POST /customers with the generic 500, naming nothing internal', () => {
     expect(response.status).toBe(500);
@@ -58,15 +39,15 @@ describe('a route whose role lacks one action, on MiniStack with AUTH=true', () 
   });
 
   it('writes nothing: no customer, no email claim, no idempotency record', async () => {
-    const stack = outputs as StackOutputs;
+    const stack = deployment.outputs;
     for (const table of [stack.table_name, stack.emails_table_name, stack.idempotency_table_name]) {
       expect(await countItems(clients.dynamodb, table)).toBe(0);
     }
   });
 
   it("fails because the role was refused: the function's log names AccessDenied", async () => {
-    const logs = new CloudWatchLogsClient({ endpoint: target.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${(outputs as StackOutputs).function_names['create-customer']}` }));
+    const logs = new CloudWatchLogsClient({ endpoint: deployment.target.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${deployment.outputs.function_names['create-customer']}` }));
     logs.destroy();
     expect(events.map((event) => event.message).join('\n')).toMatch(/AccessDenied/);
   });
