@@ -27,6 +27,7 @@ const pureTests = [
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
   'scripts/readme-make-targets.test.ts',
+  'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
 ];
 

@@ -14,6 +14,7 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { countItems } from '../../scripts/lib/scan-table';
+import { ROUTES } from '../../service/src/routes';
 import { AwsClients, awsClients } from './aws-clients';
 import { describeDeployedCorpus } from './deployed-corpus';
 import { describeDeployedIdempotency } from './deployed-idempotency';
@@ -122,6 +123,16 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     expect(await response.text()).not.toContain(seedCustomer.lastname);
   });
 
+  // Every declared route, with its path parameters filled by a well-formed id and a valid body where it takes one.
+  it.each(ROUTES.map((route) => [route.method, route.path, route] as const))('refuses %s %s without the API key with 403, before its function runs', async (_method, _path, route) => {
+    const url = `${api.outputs.stage_url}${route.path.replace(/\{\w+\}/g, randomUUID())}`;
+    const body = route.request.body ? JSON.stringify({ ...seedCustomer, email: `nokey-${randomUUID()}@example.com` }) : undefined;
+
+    const response = await fetch(url, { method: route.method, headers: { 'content-type': 'application/json' }, body });
+
+    expect(response.status).toBe(403);
+  });
+
   it('stores the table encrypted with the stack\'s own KMS key', async () => {
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: api.outputs.table_name }));
     expect(Table?.TableName).toBe('DA_Serverless');
@@ -135,7 +146,7 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
   it('gives every route\'s function the DB_NAME held in SSM', async () => {
     const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: api.outputs.db_name_parameter_name }));
     expect(Parameter?.Value).toBe('DA_Serverless');
-    expect(Object.keys(api.outputs.function_names).sort()).toEqual(['create-customer', 'get-customer']);
+    expect(Object.keys(api.outputs.function_names).sort()).toEqual(ROUTES.map(({ name }) => name).sort());
     for (const FunctionName of Object.values(api.outputs.function_names)) {
       const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName }));
       expect(config.Environment?.Variables?.DB_NAME).toBe(Parameter?.Value);
@@ -143,10 +154,10 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     }
   });
 
-  it('requires an API key on POST /customers and GET /customers/{id}, and binds the key to the stage through the usage plan', async () => {
-    for (const [path, httpMethod] of [['/customers', 'POST'], ['/customers/{id}', 'GET']]) {
+  it('requires an API key on every route, and binds the key to the stage through the usage plan', async () => {
+    for (const route of ROUTES) {
       const method = await clients.apiGateway.send(
-        new GetMethodCommand({ restApiId: api.outputs.api_id, resourceId: await resourceId(path), httpMethod }),
+        new GetMethodCommand({ restApiId: api.outputs.api_id, resourceId: await resourceId(route.path), httpMethod: route.method }),
       );
       expect(method.apiKeyRequired).toBe(true);
     }

@@ -4,12 +4,14 @@ import { createDynamoDbClient } from '../clients';
 import { createHandler as createCreateHandler } from './create-customer';
 import { createHandler } from './get-customer';
 import { freshTablesPerTest, testDynamoDbEndpoint } from '../../test-support/dynamodb';
-import { REQUEST_ID, VALID_INPUT, getCustomerEvent, jsonEvent } from '../../test-support/events';
+import { REQUEST_ID, VALID_INPUT, jsonEvent, routeEvent } from '../../test-support/events';
+import { getCustomerRoute } from '../routes';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy';
 import { captureLogLines, parseLogLines } from '../../test-support/log-capture';
 import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 const silentLogger = new Logger({ logLevel: 'SILENT' });
+const getEvent = (id: string, overrides = {}) => routeEvent(getCustomerRoute, { pathParameters: { id }, ...overrides });
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
 
 describe('GET /customers/{id} against MiniStack DynamoDB', () => {
@@ -44,7 +46,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   it('answers 200 with the stored customer: the 201\'s body, byte for byte (same fields, same order)', async () => {
     const { id, response: createdResponse } = await create();
 
-    const result = await getHandler()(getCustomerEvent(id));
+    const result = await getHandler()(getEvent(id));
 
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe(createdResponse.body);
@@ -54,7 +56,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   it('answers with no-store, nosniff JSON: the body is personal data', async () => {
     const { id } = await create();
 
-    const result = await getHandler()(getCustomerEvent(id));
+    const result = await getHandler()(getEvent(id));
 
     expect(result.headers).toEqual({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   });
@@ -69,7 +71,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
     }, { step: 'initialize' });
     const before = proxy.requests();
 
-    await createHandler({ client, tables: db.tables, logger: silentLogger, newId: randomUUID, now: () => FIXED_NOW })(getCustomerEvent(id));
+    await createHandler({ client, tables: db.tables, logger: silentLogger, newId: randomUUID, now: () => FIXED_NOW })(getEvent(id));
 
     expect(inputs).toEqual([expect.objectContaining({ TableName: db.tables.customers, Key: { id: { S: id } }, ConsistentRead: true })]);
     expect(delta(before, proxy.requests())).toEqual({ GetItem: 1 });
@@ -77,7 +79,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   });
 
   it('answers 404 with the usual error body naming id when no customer has it', async () => {
-    const result = await getHandler()(getCustomerEvent(randomUUID()));
+    const result = await getHandler()(getEvent(randomUUID()));
 
     expect(result.statusCode).toBe(404);
     expect(parseErrorBody(result)).toEqual({ message: 'Not found', errors: [{ field: 'id', rule: 'exists' }], requestId: REQUEST_ID });
@@ -93,7 +95,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   ])('answers 400 naming id for %s, without asking DynamoDB', async (_case, id) => {
     const before = proxy.requests();
 
-    const result = await getHandler()(getCustomerEvent(id));
+    const result = await getHandler()(getEvent(id));
 
     expect(result.statusCode).toBe(400);
     expect(parseErrorBody(result)).toEqual({ message: 'Validation failed', errors: [{ field: 'id', rule: 'uuid' }], requestId: REQUEST_ID });
@@ -102,14 +104,14 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   });
 
   it('answers 400 naming id as required when the event has no path parameters', async () => {
-    const result = await getHandler()(getCustomerEvent(null));
+    const result = await getHandler()(routeEvent(getCustomerRoute, { pathParameters: null }));
 
     expect(result.statusCode).toBe(400);
     expect(parseErrorBody(result).errors).toEqual([{ field: 'id', rule: 'required' }]);
   });
 
   it('answers 405 with Allow: GET for another method on /customers/{id}', async () => {
-    const result = await getHandler()(getCustomerEvent(randomUUID(), { httpMethod: 'DELETE' }));
+    const result = await getHandler()(getEvent(randomUUID(), { httpMethod: 'DELETE' }));
 
     expect(result.statusCode).toBe(405);
     expect(result.headers).toMatchObject({ Allow: 'GET' });
@@ -117,7 +119,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
 
   it('logs a rejection with its status and rule counts only: never the id it was asked for', async () => {
     const id = `secret-${'x'.repeat(40)}`;
-    const { lines } = await captureLogLines(() => getHandler(new Logger({ logLevel: 'INFO' }))(getCustomerEvent(id)));
+    const { lines } = await captureLogLines(() => getHandler(new Logger({ logLevel: 'INFO' }))(getEvent(id)));
 
     expect(parseLogLines(lines)).toEqual([expect.objectContaining({ level: 'WARN', message: 'Request rejected', status: 400, rules: { uuid: 1 } })]);
     expect(lines.join('\n')).not.toContain(id);
