@@ -14,7 +14,8 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { countItems } from '../../scripts/lib/scan-table';
-import { ROUTES } from '../../service/src/routes';
+import { itemReadRoute } from '../../service/src/router';
+import { createCustomerRoute, ROUTES, type Route } from '../../service/src/routes';
 import { AwsClients, awsClients } from './aws-clients';
 import { describeDeployedCorpus } from './deployed-corpus';
 import { describeDeployedIdempotency } from './deployed-idempotency';
@@ -81,56 +82,56 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
   });
 
   // The README's call POSTs to `make url` (api_url); the Location resolves against that URL, stage and emulator
-  // prefix included, to GET /customers/{id}.
+  // prefix included, to the route list's GET /customers/{id} (router.ts itemReadRoute).
   it('follows the 201\'s Location from the URL make url prints to GET /customers/{id}, which returns the same customer', async () => {
-    const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `follow-${Date.now()}@example.com` }), apiKey);
+    const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `follow-${randomUUID()}@example.com` }), apiKey);
     expect(created.status).toBe(201);
     const createdBody = await created.text();
-    const location = new URL(created.headers.get('location') ?? '', api.outputs.api_url);
     const { id } = JSON.parse(createdBody) as { id: string };
-    expect(location.href).toBe(`${api.outputs.stage_url}/customers/${id}`);
+    const read = itemReadRoute(createCustomerRoute);
+    if (!read) throw new Error('the route list declares no GET /customers/{id}: the 201 has no Location to follow');
+    const location = new URL(created.headers.get('location') ?? '', api.outputs.api_url);
+    expect(location.href).toBe(`${api.outputs.stage_url}${read.path.replace(/\{\w+\}/, id)}`);
 
-    const read = await getFrom(location.href, apiKey);
+    const response = await getFrom(location.href, apiKey);
 
-    expect(read.status).toBe(200);
-    expect(await read.text()).toBe(createdBody);
-    expect(read.headers.get('cache-control')).toBe('no-store');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(createdBody);
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('answers GET /customers/{id} for an unknown id with 404 and the error body naming id', async () => {
-    const response = await getFrom(`${api.outputs.stage_url}/customers/${randomUUID()}`, apiKey);
+  // Every route with path parameters and no body, from its declaration: a 2 KB parameter is refused by its
+  // validation before DynamoDB is asked, and one nobody has gets the 404 the route documents.
+  const parameterRoutes = ROUTES.filter((route) => route.request.pathParameters && !route.request.body);
+  const urlOf = (route: Route, value: string) => `${api.outputs.stage_url}${route.path.replace(/\{\w+\}/g, value)}`;
+  const parameterNames = (route: Route) => Object.keys(route.request.pathParameters?._zod.def.shape ?? {});
 
-    expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ message: 'Not found', errors: [{ field: 'id', rule: 'exists' }] });
-  });
-
-  it('answers GET /customers/{id} for a malformed (2 KB) id with 400 naming id, never a DynamoDB error', async () => {
-    const response = await getFrom(`${api.outputs.stage_url}/customers/${'a'.repeat(2048)}`, apiKey);
+  it.each(parameterRoutes.map((route) => [route.method, route.path, route] as const))('answers %s %s with a 2 KB path parameter with 400 naming it, never a DynamoDB error', async (_method, _path, route) => {
+    const response = await fetch(urlOf(route, 'a'.repeat(2048)), { method: route.method, headers: { 'x-api-key': apiKey } });
 
     expect(response.status).toBe(400);
     const body = await response.text();
-    expect(JSON.parse(body)).toMatchObject({ message: 'Validation failed', errors: [{ field: 'id', rule: 'uuid' }] });
+    const parsed = JSON.parse(body) as { message: string; errors: { field: string }[] };
+    expect(parsed.message).toBe('Validation failed');
+    expect(parsed.errors.map(({ field }) => field)).toEqual(expect.arrayContaining(parameterNames(route)));
     expect(body).not.toMatch(/arn:aws|ValidationException|dynamodb/i);
   });
 
-  it('refuses GET /customers/{id} without the API key with 403', async () => {
-    const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `nokey-${Date.now()}@example.com` }), apiKey);
-    const { id } = (await created.json()) as { id: string };
+  it.each(parameterRoutes.filter((route) => route.responses[404]).map((route) => [route.method, route.path, route] as const))('answers %s %s for an id nobody has with 404 and the error body naming it', async (_method, _path, route) => {
+    const response = await fetch(urlOf(route, randomUUID()), { method: route.method, headers: { 'x-api-key': apiKey } });
 
-    const response = await getFrom(`${api.outputs.stage_url}/customers/${id}`);
-
-    expect(response.status).toBe(403);
-    expect(await response.text()).not.toContain(seedCustomer.lastname);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ message: 'Not found', errors: parameterNames(route).map((field) => ({ field, rule: 'exists' })) });
   });
 
   // Every declared route, with its path parameters filled by a well-formed id and a valid body where it takes one.
   it.each(ROUTES.map((route) => [route.method, route.path, route] as const))('refuses %s %s without the API key with 403, before its function runs', async (_method, _path, route) => {
-    const url = `${api.outputs.stage_url}${route.path.replace(/\{\w+\}/g, randomUUID())}`;
     const body = route.request.body ? JSON.stringify({ ...seedCustomer, email: `nokey-${randomUUID()}@example.com` }) : undefined;
 
-    const response = await fetch(url, { method: route.method, headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(urlOf(route, randomUUID()), { method: route.method, headers: { 'content-type': 'application/json' }, body });
 
     expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain(seedCustomer.lastname);
   });
 
   it('stores the table encrypted with the stack\'s own KMS key', async () => {

@@ -20,9 +20,9 @@ export const MAX_RESPONSE_ERRORS = 10;
 /** A customer as every route returns it: its fields in a fixed order, whatever order the object or item had. */
 export const customerBody = ({ id, firstname, lastname, email, createdAt }: Customer) => ({ id, firstname, lastname, email, createdAt });
 
-/** `location`: where GET reads the customer, relative to the request URL (service/src/location.ts). */
-export function created(customer: Customer, location: string): APIGatewayProxyResult {
-  return json(201, customerBody(customer), { Location: location });
+/** `location`: where GET reads the customer, relative to the request URL (service/src/location.ts), if a route does. */
+export function created(customer: Customer, location?: string): APIGatewayProxyResult {
+  return json(201, customerBody(customer), location === undefined ? {} : { Location: location });
 }
 
 

@@ -6,6 +6,7 @@ import { createHandler } from './get-customer';
 import { freshTablesPerTest, testDynamoDbEndpoint } from '../../test-support/dynamodb';
 import { REQUEST_ID, VALID_INPUT, jsonEvent, routeEvent } from '../../test-support/events';
 import { getCustomerRoute } from '../routes';
+import { requestSchema } from '../../request-schemas';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy';
 import { captureLogLines, parseLogLines } from '../../test-support/log-capture';
 import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
@@ -13,6 +14,24 @@ import { expectNoInternals, parseErrorBody } from '../../test-support/responses'
 const silentLogger = new Logger({ logLevel: 'SILENT' });
 const getEvent = (id: string, overrides = {}) => routeEvent(getCustomerRoute, { pathParameters: { id }, ...overrides });
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
+
+describe('the GET /customers/{id} declaration', () => {
+  // infra grants a route's role exactly what it declares (api-stack.test.ts): this is the role's whole DynamoDB access.
+  it('uses the customers table (DB_NAME) for GetItem, and nothing else', () => {
+    expect(getCustomerRoute.tables).toEqual({ customers: { variable: 'DB_NAME', actions: ['dynamodb:GetItem'] } });
+  });
+
+  it('requires the API key and an id in the format this API generates (stated to OpenAPI as a uuid)', () => {
+    expect(getCustomerRoute.apiKeyRequired).toBe(true);
+    const pathParameters = getCustomerRoute.request.pathParameters;
+    if (!pathParameters) throw new Error('GET /customers/{id} declares no path parameters');
+    expect(requestSchema(pathParameters)).toMatchObject({
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', format: 'uuid', pattern: expect.any(String) } },
+    });
+  });
+});
 
 describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   const db = freshTablesPerTest();
