@@ -290,12 +290,18 @@ describe.each([
       return Object.fromEntries(Object.keys(resources).map((id) => [pathOf(id), id]));
     };
 
-    it('makes each path prefix of the routes once: /customers under the root, /customers/{id} under it', () => {
+    it('makes each path prefix of the routes once, each under its parent\'s resource (the first under the root)', () => {
       const prefixes = new Set(ROUTES.flatMap(({ path }) => path.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
-      expect(Object.keys(resourcePaths()).sort()).toEqual([...prefixes].sort());
-      const customers = named(json, 'aws_api_gateway_resource', 'customers', 'path_part');
-      expect(customers.config).toMatchObject({ rest_api_id: ref(json, 'aws_api_gateway_rest_api', 'id'), parent_id: ref(json, 'aws_api_gateway_rest_api', 'root_resource_id') });
-      expect(named(json, 'aws_api_gateway_resource', '{id}', 'path_part').config).toMatchObject({ parent_id: refById('aws_api_gateway_resource', customers.id, 'id') });
+      const byPath = resourcePaths();
+      expect(Object.keys(byPath).sort()).toEqual([...prefixes].sort());
+      for (const [path, id] of Object.entries(byPath)) {
+        const parentPath = path.slice(0, path.lastIndexOf('/'));
+        expect(json.resource.aws_api_gateway_resource[id]).toMatchObject({
+          rest_api_id: ref(json, 'aws_api_gateway_rest_api', 'id'),
+          path_part: path.slice(path.lastIndexOf('/') + 1),
+          parent_id: parentPath ? refById('aws_api_gateway_resource', byPath[parentPath], 'id') : ref(json, 'aws_api_gateway_rest_api', 'root_resource_id'),
+        });
+      }
     });
 
     it.each(ROUTES.map((route) => [route.method, route.path, route.name] as const))('routes %s %s, API key required, no authorizer, Lambda proxy to the %s function', (method, path, route) => {
@@ -398,14 +404,19 @@ describe.each([
       });
     });
 
-    it('requires the id path parameter of GET /customers/{id} (its format is the handler\'s to check)', () => {
-      expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
-        http_method: 'GET',
-        request_validator_id: refById('aws_api_gateway_request_validator', validatorNamed('parameters').id, 'id'),
-        request_parameters: { 'method.request.path.id': true },
+    // A loop, not it.each: a kit may declare no such route.
+    for (const route of ROUTES.filter(({ request }) => request.pathParameters && !request.body)) {
+      it(`requires the path parameters of ${route.method} ${route.path} (their format is the handler's to check)`, () => {
+        const method = route.method;
+        const names = Object.keys(route.request.pathParameters?._zod.def.shape ?? {});
+        expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
+          http_method: method,
+          request_validator_id: refById('aws_api_gateway_request_validator', validatorNamed('parameters').id, 'id'),
+          request_parameters: Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true])),
+        });
+        expect(validatorNamed('parameters').config).toMatchObject({ validate_request_body: false, validate_request_parameters: true });
       });
-      expect(validatorNamed('parameters').config).toMatchObject({ validate_request_body: false, validate_request_parameters: true });
-    });
+    }
 
     it('models an object of exactly firstname, lastname and email: non-empty strings (the handler trims, then limits lengths)', () => {
       const schema = JSON.parse(only(json, 'aws_api_gateway_model').config.schema as string);
