@@ -62,6 +62,23 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
     return { id, response };
   };
 
+  // POST /customers points its 201 here: a reference relative to the request URL (location.test.ts resolves it
+  // against every URL shape: stage, base path, emulator prefixes).
+  it('is where a create\'s Location points: customers/<id>, resolved against .../customers', async () => {
+    const { id, response } = await create();
+
+    expect(response.headers?.Location).toBe(`customers/${id}`);
+    expect(new URL(response.headers?.Location as string, 'https://api.example.com/v1/customers').href).toBe(`https://api.example.com/v1/customers/${id}`);
+  });
+
+  it('is where a create\'s Location points from a request URL with a trailing slash too', async () => {
+    const id = randomUUID();
+    const response = await createCreateHandler({ client: db.client, tables: db.tables, logger: silentLogger, newId: () => id, now: () => FIXED_NOW })(jsonEvent(VALID_INPUT, { path: '/customers/' }));
+
+    expect(response.statusCode).toBe(201);
+    expect(new URL(response.headers?.Location as string, 'https://api.example.com/v1/customers/').href).toBe(`https://api.example.com/v1/customers/${id}`);
+  });
+
   it('answers 200 with the stored customer: the 201\'s body, byte for byte (same fields, same order)', async () => {
     const { id, response: createdResponse } = await create();
 
