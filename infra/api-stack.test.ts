@@ -15,6 +15,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { DEFAULT_TIMEOUTS, DYNAMODB_MAX_ATTEMPTS } from '../service/src/clients';
 import { ROUTES, tableUses, type TableName } from '../service/src/routes';
+import { TABLE_NAMES, TABLES } from '../service/src/tables';
 import { PolicyStatement } from './policy-document';
 import { named, only, ref, refById, refNamed, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
 
@@ -26,14 +27,15 @@ const API_GATEWAY_INTEGRATION_TIMEOUT_S = 29;
 // Every attempt timing out on connect and on the response, plus a second for the SDK's backoff between attempts.
 const DYNAMODB_WORST_CASE_S =
   (DYNAMODB_MAX_ATTEMPTS * (DEFAULT_TIMEOUTS.connectionTimeout + DEFAULT_TIMEOUTS.requestTimeout)) / 1000 + 1;
+// The contract, plus <name>_table_name for every declared table beside DA_Serverless (emails, idempotency).
 const OUTPUTS = [
-  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'emails_table_name', 'function_names',
-  'idempotency_table_name',
+  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'function_names',
   'kms_key_arn', 'stage_name', 'stage_url', 'table_name', 'usage_plan_id',
-];
+  ...TABLE_NAMES.filter((name) => name !== 'customers').map((name) => `${name}_table_name`),
+].sort();
 
-// Where each table's name comes from: DA_Serverless (the db-name parameter's value) plus this suffix.
-const TABLE_SUFFIXES: Record<TableName, string> = { customers: '', emails: '_emails', idempotency: '_idempotency' };
+// Where each table's name comes from: DA_Serverless (the db-name parameter's value) plus its suffix.
+const TABLE_SUFFIXES = Object.fromEntries(TABLE_NAMES.map((name) => [name, TABLES[name].suffix])) as Record<TableName, string>;
 
 interface PolicyDocument { Version: string; Statement: PolicyStatement[] }
 const policyOf = (json: TerraformJson, type: string, attribute = 'policy'): PolicyDocument =>

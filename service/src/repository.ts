@@ -12,14 +12,8 @@ import type { Deadline } from './deadline';
 import { CustomerIdCollision, EmailAlreadyRegistered, IdempotencyKeyExpired, IdempotencyKeyReused } from './errors';
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, IDEMPOTENCY_TTL_SECONDS, type IdempotentCreate } from './idempotency';
 
-export interface TableNames {
-  /** DA_Serverless: one item per customer, keyed by id. */
-  customers: string;
-  /** One claim per normalized email (key `email`, value `customerId`): the unique constraint on email. */
-  emails: string;
-  /** Idempotency records (key `id`, TTL attribute `expiration`), written in the create's own transaction. */
-  idempotency: string;
-}
+/** The name of each table the create writes (service/src/tables.ts says what each holds). */
+export type TableNames = Record<'customers' | 'emails' | 'idempotency', string>;
 
 /** A keyed create: its record is written with the customer, holding the response to replay. */
 export interface IdempotencyRecord extends IdempotentCreate {

@@ -5,11 +5,11 @@
 // Adding a route: docs/adding-a-route.md.
 import { strictObject, uuid, type core } from 'zod/mini';
 import { customerInputSchema, customerSchema } from './customer';
+import type { TableName } from './tables';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** The stack's tables (infra/api-stack.ts creates each one). */
-export type TableName = 'customers' | 'emails' | 'idempotency';
+export type { TableName } from './tables';
 
 /** What a route may do with one table, and the environment variable its function reads the table's name from. */
 export interface TableUse {

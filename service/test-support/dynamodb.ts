@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../src/clients';
-import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from '../src/idempotency';
+import { TABLE_NAMES, TABLES, type TableDeclaration } from '../src/tables';
 import type { TableNames } from '../src/repository';
 import { TEST_DYNAMODB_ENDPOINT_VAR } from './global-setup';
 
@@ -47,20 +47,21 @@ export function freshTablesPerTest(): { readonly client: DynamoDBClient; tables:
   return state;
 }
 
-/** Creates fresh customers, email-claims and idempotency tables (same key schemas and TTL as the deployed ones). */
+/** Creates a fresh table for each declared one (service/src/tables.ts: same key schemas and TTL as the deployed ones). */
 export async function createTestTables(client: DynamoDBClient): Promise<TableNames> {
   // Test files share one server (and a worker runs several files), so names must be unique per call.
   const suffix = randomUUID();
-  const tables = { customers: `customers-test-${suffix}`, emails: `emails-test-${suffix}`, idempotency: `idempotency-test-${suffix}` };
-  await createTable(client, tables.customers, 'id');
-  await createTable(client, tables.emails, 'email');
-  await createTable(client, tables.idempotency, 'id');
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tables.idempotency,
-      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_EXPIRY_ATTRIBUTE, Enabled: true },
-    }),
-  );
+  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, `${name}-test-${suffix}`])) as TableNames;
+  for (const name of TABLE_NAMES) {
+    const declared: TableDeclaration = TABLES[name];
+    await createTable(client, tables[name], declared.hashKey);
+    if (declared.ttlAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({
+        TableName: tables[name],
+        TimeToLiveSpecification: { AttributeName: declared.ttlAttribute, Enabled: true },
+      }));
+    }
+  }
   return tables;
 }
 
