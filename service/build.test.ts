@@ -5,8 +5,7 @@ import { createDynamoDbClient } from './src/clients';
 import { buildLambdas, MAX_BUNDLE_BYTES, type LambdaArtifact } from './build';
 import { ROUTES, tableUses } from './src/routes';
 import { invokeBundle } from './test-support/bundle';
-import type { TableNames } from './src/repository';
-import { createTestTables, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from './test-support/dynamodb';
+import { createTestTables, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint, type TestTables } from './test-support/dynamodb';
 import { VALID_INPUT, customersEvent, routeEvent } from './test-support/events';
 import { closedPort } from './test-support/fault-endpoint';
 import { readZipEntries } from './test-support/zip';
@@ -84,7 +83,7 @@ describe('buildLambdas', () => {
 
   describe('the bundle, run as Lambda would run it', () => {
     let endpoint: string;
-    let tables: TableNames;
+    let tables: TestTables;
     const tableEnv = () => ({ DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, IDEMPOTENCY_TABLE_NAME: tables.idempotency });
 
     beforeAll(async () => {
@@ -110,8 +109,7 @@ describe('buildLambdas', () => {
 
     // Each bundle with exactly the variables its route declares: it loads, and its handler answers its own route.
     it.each(ROUTES.map((route) => [route.name, route] as const))('runs the %s bundle with only its own tables\' variables', async (name, route) => {
-      const names: Record<string, string> = { customers: tables.customers, emails: tables.emails, idempotency: tables.idempotency };
-      const declared = Object.fromEntries(tableUses(route).map(([table, { variable }]) => [variable, names[table]]));
+      const declared = Object.fromEntries(tableUses(route).map(([table, { variable }]) => [variable, tables[table]]));
 
       const run = await invokeBundle(artifactOf(firstRun, name).bundlePath, routeEvent(route), { ...FAKE_AWS_ENV, ...declared, AWS_ENDPOINT_URL_DYNAMODB: endpoint });
 
