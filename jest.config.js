@@ -29,11 +29,13 @@ const pureTests = [
   'service/src/request.test.ts',
   'service/src/location.test.ts',
   'service/src/router.test.ts',
+  'service/src/routes.test.ts',
   'service/request-schemas.test.ts',
   'service/openapi.test.ts',
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
   'scripts/readme-make-targets.test.ts',
+  'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
 ];
 

@@ -14,6 +14,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { DEFAULT_TIMEOUTS, DYNAMODB_MAX_ATTEMPTS } from '../service/src/clients';
+import { ROUTES, tableUses, type TableName } from '../service/src/routes';
+import { TABLE_NAMES, TABLES } from '../service/src/tables';
 import { PolicyStatement } from './policy-document';
 import { named, only, ref, refById, refNamed, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
 
@@ -25,39 +27,15 @@ const API_GATEWAY_INTEGRATION_TIMEOUT_S = 29;
 // Every attempt timing out on connect and on the response, plus a second for the SDK's backoff between attempts.
 const DYNAMODB_WORST_CASE_S =
   (DYNAMODB_MAX_ATTEMPTS * (DEFAULT_TIMEOUTS.connectionTimeout + DEFAULT_TIMEOUTS.requestTimeout)) / 1000 + 1;
+// The contract, plus <name>_table_name for every declared table beside DA_Serverless (emails, idempotency).
 const OUTPUTS = [
-  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'emails_table_name', 'function_names',
-  'idempotency_table_name',
+  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'function_names',
   'kms_key_arn', 'stage_name', 'stage_url', 'table_name', 'usage_plan_id',
-];
+  ...TABLE_NAMES.filter((name) => name !== 'customers').map((name) => `${name}_table_name`),
+].sort();
 
-/** What each route's function may do: the issue's least privilege, stated here rather than read from the routes. */
-interface RouteCase {
-  route: string;
-  method: string;
-  sourcePath: string;
-  variables: Record<string, string>;
-  customersActions: string[];
-  actionCount: number;
-}
-const ROUTE_CASES: RouteCase[] = [
-  {
-    route: 'create-customer',
-    method: 'POST',
-    sourcePath: 'customers',
-    variables: { DB_NAME: '', EMAILS_TABLE_NAME: '_emails', IDEMPOTENCY_TABLE_NAME: '_idempotency' },
-    customersActions: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-    actionCount: 12, // 2 logs, 3 + 1 + 2 DynamoDB (three tables), 4 KMS
-  },
-  {
-    route: 'get-customer',
-    method: 'GET',
-    sourcePath: 'customers/*',
-    variables: { DB_NAME: '' },
-    customersActions: ['dynamodb:GetItem'],
-    actionCount: 7, // 2 logs, 1 DynamoDB, 4 KMS
-  },
-];
+// Where each table's name comes from: DA_Serverless (the db-name parameter's value) plus its suffix.
+const TABLE_SUFFIXES = Object.fromEntries(TABLE_NAMES.map((name) => [name, TABLES[name].suffix])) as Record<TableName, string>;
 
 interface PolicyDocument { Version: string; Statement: PolicyStatement[] }
 const policyOf = (json: TerraformJson, type: string, attribute = 'policy'): PolicyDocument =>
@@ -78,7 +56,7 @@ describe.each([
     json = s.apiJson;
   });
   const prefix = `customers-api-${env}`;
-  const functionNames = ROUTE_CASES.map(({ route }) => `${prefix}-${route}`);
+  const functionNames = ROUTES.map((route) => `${prefix}-${route.name}`).sort();
   const accessLogGroup = `/aws/apigateway/${prefix}/access`;
   // The stack has several tables; DA_Serverless is the one named by the db-name parameter.
   const dbName = () => ref(json, 'aws_ssm_parameter', 'insecure_value', 'data');
@@ -176,8 +154,15 @@ describe.each([
     expect(roles.sort()).toEqual(functionNames);
   });
 
-  describe.each(ROUTE_CASES)('function for $route', ({ route, method, sourcePath, variables, customersActions, actionCount }) => {
-    const functionName = `${prefix}-${route}`;
+  const tableArn = (suffix: string) => refById('aws_dynamodb_table', named(json, 'aws_dynamodb_table', `${dbName()}${suffix}`).id, 'arn');
+
+  describe.each(ROUTES.map((route) => [route.name, route] as const))('function for %s', (name, route) => {
+    const functionName = `${prefix}-${name}`;
+    const { method } = route;
+    const sourcePath = route.path.slice(1).replace(/\{[^}]+\}/g, '*');
+    const declared = tableUses(route);
+    // 2 log actions, the declared DynamoDB actions, 4 KMS actions through DynamoDB (one key for every table).
+    const actionCount = 2 + declared.reduce((sum, [, use]) => sum + use.actions.length, 0) + (declared.length > 0 ? 4 : 0);
     const lambdaLogGroup = `/aws/lambda/${functionName}`;
     const lambdaRoleArn = () => refNamed(json, 'aws_iam_role', functionName, 'arn');
     const lambda = () => named(json, 'aws_lambda_function', functionName);
@@ -205,7 +190,7 @@ describe.each([
     it('gets DB_NAME straight from the SSM data source, only the tables its route uses named after it, the service name and log level', () => {
       expect(lambda().config.environment).toEqual({
         variables: {
-          ...Object.fromEntries(Object.entries(variables).map(([name, suffix]) => [name, `${dbName()}${suffix}`])),
+          ...Object.fromEntries(declared.map(([table, use]) => [use.variable, `${dbName()}${TABLE_SUFFIXES[table]}`])),
           POWERTOOLS_SERVICE_NAME: 'customers-api',
           LOG_LEVEL: 'INFO',
           NODE_OPTIONS: '--enable-source-maps',
@@ -262,8 +247,11 @@ describe.each([
         expect(grantsOn(`${refNamed(json, 'aws_cloudwatch_log_group', lambdaLogGroup, 'arn')}:*`)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
       });
 
-      it(`may only ${customersActions.map((a) => a.replace('dynamodb:', '')).join(', ')} on the customers table`, () => {
-        expect(grantsOn(customersTableRef('arn'))).toEqual(customersActions);
+      // Each route's own test pins what it declares (GET: GetItem on the customers table alone).
+      it('may do on each table exactly what its route declares, and nothing on the tables it does not use', () => {
+        for (const [table, suffix] of Object.entries(TABLE_SUFFIXES) as [TableName, string][]) {
+          expect(grantsOn(tableArn(suffix))).toEqual([...(route.tables[table]?.actions ?? [])].sort());
+        }
       });
 
       it('may use only this key, only for data-key actions, only through DynamoDB', () => {
@@ -293,23 +281,33 @@ describe.each([
       });
     });
 
-    it('makes /customers once, under the root, and /customers/{id} under it', () => {
-      const restApi = ref(json, 'aws_api_gateway_rest_api', 'id');
-      const resources = Object.values(json.resource.aws_api_gateway_resource);
-      expect(resources).toHaveLength(2);
-      const customers = named(json, 'aws_api_gateway_resource', 'customers', 'path_part');
-      expect(customers.config).toMatchObject({ rest_api_id: restApi, parent_id: ref(json, 'aws_api_gateway_rest_api', 'root_resource_id') });
-      expect(named(json, 'aws_api_gateway_resource', '{id}', 'path_part').config).toMatchObject({
-        rest_api_id: restApi,
-        parent_id: refById('aws_api_gateway_resource', customers.id, 'id'),
-      });
+    // Each resource's full path, from its parents: what the methods hang on.
+    const resourcePaths = () => {
+      const resources = json.resource.aws_api_gateway_resource;
+      const pathOf = (id: string): string => {
+        const { parent_id: parent, path_part: part } = resources[id] as { parent_id: string; path_part: string };
+        const parentId = /^\$\{aws_api_gateway_resource\.([^.]+)\.id\}$/.exec(parent)?.[1];
+        return `${parentId ? pathOf(parentId) : ''}/${part}`;
+      };
+      return Object.fromEntries(Object.keys(resources).map((id) => [pathOf(id), id]));
+    };
+
+    it('makes each path prefix of the routes once, each under its parent\'s resource (the first under the root)', () => {
+      const prefixes = new Set(ROUTES.flatMap(({ path }) => path.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
+      const byPath = resourcePaths();
+      expect(Object.keys(byPath).sort()).toEqual([...prefixes].sort());
+      for (const [path, id] of Object.entries(byPath)) {
+        const parentPath = path.slice(0, path.lastIndexOf('/'));
+        expect(json.resource.aws_api_gateway_resource[id]).toMatchObject({
+          rest_api_id: ref(json, 'aws_api_gateway_rest_api', 'id'),
+          path_part: path.slice(path.lastIndexOf('/') + 1),
+          parent_id: parentPath ? refById('aws_api_gateway_resource', byPath[parentPath], 'id') : ref(json, 'aws_api_gateway_rest_api', 'root_resource_id'),
+        });
+      }
     });
 
-    it.each([
-      ['POST', 'customers', 'create-customer'],
-      ['GET', '{id}', 'get-customer'],
-    ])('routes %s on the resource %s, API key required, no authorizer, Lambda proxy to its own function', (method, pathPart, route) => {
-      const resourceId = refById('aws_api_gateway_resource', named(json, 'aws_api_gateway_resource', pathPart, 'path_part').id, 'id');
+    it.each(ROUTES.map((route) => [route.method, route.path, route.name] as const))('routes %s %s, API key required, no authorizer, Lambda proxy to the %s function', (method, path, route) => {
+      const resourceId = refById('aws_api_gateway_resource', resourcePaths()[path], 'id');
       expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
         resource_id: resourceId,
         http_method: method,
@@ -322,7 +320,11 @@ describe.each([
         integration_http_method: 'POST',
         uri: refNamed(json, 'aws_lambda_function', `${prefix}-${route}`, 'invoke_arn'),
       });
-      expect(Object.values(json.resource.aws_api_gateway_method)).toHaveLength(2);
+    });
+
+    it('has one method and one integration per route, and no others', () => {
+      expect(Object.values(json.resource.aws_api_gateway_method)).toHaveLength(ROUTES.length);
+      expect(Object.values(json.resource.aws_api_gateway_integration)).toHaveLength(ROUTES.length);
     });
 
     it('redeploys when anything that shapes the API changes (deployment-trigger.test.ts), creating the new deployment first', () => {
@@ -404,14 +406,19 @@ describe.each([
       });
     });
 
-    it('requires the id path parameter of GET /customers/{id} (its format is the handler\'s to check)', () => {
-      expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
-        http_method: 'GET',
-        request_validator_id: refById('aws_api_gateway_request_validator', validatorNamed('parameters').id, 'id'),
-        request_parameters: { 'method.request.path.id': true },
+    // A loop, not it.each: a kit may declare no such route.
+    for (const route of ROUTES.filter(({ request }) => request.pathParameters && !request.body)) {
+      it(`requires the path parameters of ${route.method} ${route.path} (their format is the handler's to check)`, () => {
+        const method = route.method;
+        const names = Object.keys(route.request.pathParameters?._zod.def.shape ?? {});
+        expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
+          http_method: method,
+          request_validator_id: refById('aws_api_gateway_request_validator', validatorNamed('parameters').id, 'id'),
+          request_parameters: Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true])),
+        });
+        expect(validatorNamed('parameters').config).toMatchObject({ validate_request_body: false, validate_request_parameters: true });
       });
-      expect(validatorNamed('parameters').config).toMatchObject({ validate_request_body: false, validate_request_parameters: true });
-    });
+    }
 
     it('models an object of exactly firstname, lastname and email: non-empty strings (the handler trims, then limits lengths)', () => {
       const schema = JSON.parse(only(json, 'aws_api_gateway_model').config.schema as string);
@@ -517,7 +524,7 @@ describe.each([
         table_name: { value: customersTableRef('name') },
         kms_key_arn: { value: ref(json, 'aws_kms_key', 'arn') },
         function_names: {
-          value: Object.fromEntries(ROUTE_CASES.map(({ route }) => [route, refNamed(json, 'aws_lambda_function', `${prefix}-${route}`, 'function_name')])),
+          value: Object.fromEntries(ROUTES.map(({ name }) => [name, refNamed(json, 'aws_lambda_function', `${prefix}-${name}`, 'function_name')])),
         },
         usage_plan_id: { value: ref(json, 'aws_api_gateway_usage_plan', 'id') },
       });

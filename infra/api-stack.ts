@@ -6,6 +6,7 @@ import { CustomersApi } from './customers-api';
 import { EncryptedTable } from './encrypted-table';
 import { KmsKey } from './kms-key';
 import { ROUTES, type Route } from '../service/src/routes';
+import { TABLES, type TableDeclaration, type TableName } from '../service/src/tables';
 import { readDbNameParameter, storeApiKey } from './parameters';
 import { Profile } from './profiles';
 import { configureDeployTarget } from './provider';
@@ -36,19 +37,13 @@ export class ApiStack extends TerraformStack {
     });
     const dbName = readDbNameParameter(this, profile.parameterNames.dbName);
     const storage = { key, deletionProtection: profile.tableDeletionProtection };
-    const table = new EncryptedTable(this, 'customers', { name: dbName, hashKey: 'id', ...storage });
-    // The unique constraint on email: one claim per normalized email, written in the same transaction as the
-    // customer, in a table of its own so DA_Serverless holds customers only.
-    const emails = new EncryptedTable(this, 'emails', { name: `${dbName}_emails`, hashKey: 'email', ...storage });
-    // Idempotency-Key records, written in the create's transaction and expired by DynamoDB TTL after 24 h.
-    const idempotency = new EncryptedTable(this, 'idempotency', {
-      name: `${dbName}_idempotency`,
-      hashKey: 'id',
-      ttlAttribute: 'expiration',
-      ...storage,
-    });
+    // Every declared table (service/src/tables.ts), named after the parameter's value.
+    const tables = Object.fromEntries(Object.entries(TABLES).map(([name, declared]: [string, TableDeclaration]) => [
+      name,
+      new EncryptedTable(this, name, { name: `${dbName}${declared.suffix}`, hashKey: declared.hashKey, ttlAttribute: declared.ttlAttribute, ...storage }),
+    ])) as Record<TableName, EncryptedTable>;
+    const table = tables.customers;
     // One function per route (service/src/routes.ts), each granted what its route declares on these tables.
-    const tables = { customers: table, emails, idempotency };
     const routes = declared.map((route) => ({ route, handler: routeFunction(this, route, { profile, bundleDir, logKey: key, tables }) }));
 
     const accessLog = new AccessLog(this, 'access-log', {
@@ -79,8 +74,8 @@ export class ApiStack extends TerraformStack {
       api_key_parameter_name: apiKeyParameter.name,
       db_name_parameter_name: profile.parameterNames.dbName,
       table_name: table.table.name,
-      emails_table_name: emails.table.name,
-      idempotency_table_name: idempotency.table.name,
+      // Every other table as <name>_table_name.
+      ...Object.fromEntries(Object.entries(tables).filter(([name]) => name !== 'customers').map(([name, { table: other }]) => [`${name}_table_name`, other.name])),
       kms_key_arn: key.arn,
       usage_plan_id: api.usagePlan.id,
     };

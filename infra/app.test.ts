@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createApp, defaultPaths } from './app';
 import { loadProfile } from './profiles';
 import { ROUTES } from '../service/src/routes';
+import { SAMPLE_ROUTES } from '../service/test-support/routes';
 import { fixtureBundles, named, stackDir, synthProfile, tempDir, TerraformJson } from './test-support/synth';
 
 const readStack = (dir: string): TerraformJson => JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
@@ -32,12 +33,17 @@ describe('app synth', () => {
       expect(lambdaOf(v2, name).source_code_hash).not.toBe(before.source_code_hash);
       expect(lambdaOf(v2, name).filename).not.toBe(before.filename);
     }
-    // One route's zip changed alone: the other function keeps its hash.
-    const dir = fixtureBundles(tempDir(), 'v1');
-    writeFileSync(path.join(dir, `${ROUTES[0].name}.zip`), 'changed');
-    const oneChanged = synthProfile({ DEPLOY_ENV: 'local' }, { bundleDir: dir }).apiJson;
-    expect(lambdaOf(oneChanged, ROUTES[0].name).source_code_hash).not.toBe(lambdaOf(v1, ROUTES[0].name).source_code_hash);
-    expect(lambdaOf(oneChanged, ROUTES[1].name).source_code_hash).toBe(lambdaOf(v1, ROUTES[1].name).source_code_hash);
+  });
+
+  it('redeploys only the function whose bundle changed', () => {
+    const [changed, unchanged] = SAMPLE_ROUTES;
+    const synthWith = (dir: string) => synthProfile({ DEPLOY_ENV: 'local' }, { bundleDir: dir }, SAMPLE_ROUTES).apiJson;
+    const dir = fixtureBundles(tempDir(), 'v1', SAMPLE_ROUTES);
+    const before = synthWith(dir);
+    writeFileSync(path.join(dir, `${changed.name}.zip`), 'changed');
+    const after = synthWith(dir);
+    expect(lambdaOf(after, changed.name).source_code_hash).not.toBe(lambdaOf(before, changed.name).source_code_hash);
+    expect(lambdaOf(after, unchanged.name).source_code_hash).toBe(lambdaOf(before, unchanged.name).source_code_hash);
   });
 
   it('synthesizes into cdktf.out/<workspace> and reads dist/<route>.zip at the repo root', () => {

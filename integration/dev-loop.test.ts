@@ -14,7 +14,7 @@ import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/cl
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
 import {
-  copyRepo, descendants, devEnv, DevLoop, getCustomer, headerWrapper, isAlive, postCustomer as post, unwrapHandler, wrapHandler, type RepoCopy, type Reply,
+  copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer as post, unwrapHandler, wrapHandler, type RepoCopy, type Reply,
 } from './support/dev-loop';
 import type { StackOutputs } from './support/stack';
 
@@ -30,7 +30,6 @@ interface Observed {
   /** CodeSha256 of each route's function before and after the first edit went live. */
   codeBeforeEdit?: Record<string, string | undefined>;
   codeAfterEdit?: Record<string, string | undefined>;
-  getAfterEdit?: Reply;
   beforeEdit?: Reply;
   afterEdit?: Reply;
   rejected?: Reply;
@@ -92,9 +91,6 @@ beforeAll(async () => {
   await sleep(2_000); // a push of another function would have been printed by now
   seen.reloadLinesForEdit = loop.output.slice(editedAt).match(/reloaded \S+ in \d+ ms/g) ?? [];
   seen.codeAfterEdit = await deployedCode();
-  // The other route still answers, from code nobody pushed: a customer the edited route created reads back.
-  const createdId = seen.afterEdit.body.id ?? 'none';
-  seen.getAfterEdit = await getCustomer(`${outputs().stage_url}/customers/${createdId}`, key);
 
   // A duplicate email: the handler answers 409 and logs one WARN line, which the loop prints.
   const email = `dev-${randomUUID()}@example.com`;
@@ -190,9 +186,9 @@ describe('make dev on MiniStack', () => {
   it('pushes an edit to one route\'s handler to that route\'s function only', () => {
     expect(seen.reloadLinesForEdit).toEqual([expect.stringMatching(/^reloaded create-customer in \d+ ms$/)]);
     expect(seen.codeAfterEdit?.['create-customer']).not.toBe(seen.codeBeforeEdit?.['create-customer']);
-    expect(seen.codeAfterEdit?.['get-customer']).toBe(seen.codeBeforeEdit?.['get-customer']);
-    expect(seen.getAfterEdit?.status).toBe(200);
-    expect(seen.getAfterEdit?.headers.get('x-dev-loop')).toBeNull();
+    const others = Object.keys(seen.codeBeforeEdit ?? {}).filter((route) => route !== 'create-customer');
+    expect(others.length).toBeGreaterThan(0); // the kit has more than one route: the assertion below means something
+    for (const route of others) expect(seen.codeAfterEdit?.[route]).toBe(seen.codeBeforeEdit?.[route]);
   });
 
   it('runs the function on the toolchain\'s Node 24, the major of the declared nodejs24.x', () => {

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RequestRejected } from './src/errors';
 import { validateCustomer } from './src/customer';
 import { readIdempotencyKey, readJsonObject } from './src/request';
-import { createCustomerRoute, getCustomerRoute } from './src/routes';
+import { createCustomerRoute } from './src/routes';
 import { requestSchema } from './request-schemas';
 import { VALID_INPUT, jsonEvent } from './test-support/events';
 import { hostileCorpus } from './test-support/hostile-corpus';
@@ -82,17 +82,5 @@ describe('the API Gateway model, derived from the handler\'s schema', () => {
 
   it('is a draft-04 schema titled with the model name', () => {
     expect(model).toMatchObject({ $schema: 'http://json-schema.org/draft-04/schema#', title: 'CustomerInput', type: 'object', additionalProperties: false });
-  });
-});
-
-describe('the path parameter schema', () => {
-  it('states the id\'s format (uuid) for the OpenAPI document, which the handler checks', () => {
-    const pathParameters = getCustomerRoute.request.pathParameters;
-    if (!pathParameters) throw new Error('GET /customers/{id} declares no path parameters');
-    expect(requestSchema(pathParameters)).toMatchObject({
-      type: 'object',
-      required: ['id'],
-      properties: { id: { type: 'string', format: 'uuid', pattern: expect.any(String) } },
-    });
   });
 });

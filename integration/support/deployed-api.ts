@@ -14,6 +14,8 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { countItems } from '../../scripts/lib/scan-table';
+import { itemReadRoute } from '../../service/src/router';
+import { createCustomerRoute, ROUTES, type Route } from '../../service/src/routes';
 import { AwsClients, awsClients } from './aws-clients';
 import { describeDeployedCorpus } from './deployed-corpus';
 import { describeDeployedIdempotency } from './deployed-idempotency';
@@ -80,43 +82,58 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
   });
 
   // The README's call POSTs to `make url` (api_url); the Location resolves against that URL, stage and emulator
-  // prefix included, to GET /customers/{id}.
-  it('follows the 201\'s Location from the URL make url prints to GET /customers/{id}, which returns the same customer', async () => {
-    const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `follow-${Date.now()}@example.com` }), apiKey);
-    expect(created.status).toBe(201);
-    const createdBody = await created.text();
-    const location = new URL(created.headers.get('location') ?? '', api.outputs.api_url);
-    const { id } = JSON.parse(createdBody) as { id: string };
-    expect(location.href).toBe(`${api.outputs.stage_url}/customers/${id}`);
+  // prefix included, to the route list's GET /customers/{id} (router.ts itemReadRoute; a loop: a kit may have none).
+  for (const read of [itemReadRoute(createCustomerRoute)].filter((route) => route !== undefined)) {
+    it(`follows the 201's Location from the URL make url prints to ${read.method} ${read.path}, which returns the same customer`, async () => {
+      const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `follow-${randomUUID()}@example.com` }), apiKey);
+      expect(created.status).toBe(201);
+      const createdBody = await created.text();
+      const { id } = JSON.parse(createdBody) as { id: string };
+      const location = new URL(created.headers.get('location') ?? '', api.outputs.api_url);
+      expect(location.href).toBe(`${api.outputs.stage_url}${read.path.replace(/\{\w+\}/, id)}`);
 
-    const read = await getFrom(location.href, apiKey);
+      const response = await getFrom(location.href, apiKey);
 
-    expect(read.status).toBe(200);
-    expect(await read.text()).toBe(createdBody);
-    expect(read.headers.get('cache-control')).toBe('no-store');
-  });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(createdBody);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    });
+  }
 
-  it('answers GET /customers/{id} for an unknown id with 404 and the error body naming id', async () => {
-    const response = await getFrom(`${api.outputs.stage_url}/customers/${randomUUID()}`, apiKey);
+  // Every route with path parameters and no body, from its declaration: a 2 KB parameter is refused by its
+  // validation before DynamoDB is asked, and one nobody has gets the 404 the route documents.
+  const parameterRoutes = ROUTES.filter((route) => route.request.pathParameters && !route.request.body);
+  const urlOf = (route: Route, value: string) => `${api.outputs.stage_url}${route.path.replace(/\{\w+\}/g, value)}`;
+  const parameterNames = (route: Route) => Object.keys(route.request.pathParameters?._zod.def.shape ?? {});
 
-    expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ message: 'Not found', errors: [{ field: 'id', rule: 'exists' }] });
-  });
+  // Loops, not it.each: a kit may declare no such route.
+  for (const route of parameterRoutes) {
+    it(`answers ${route.method} ${route.path} with a 2 KB path parameter with 400 naming it, never a DynamoDB error`, async () => {
+      const response = await fetch(urlOf(route, 'a'.repeat(2048)), { method: route.method, headers: { 'x-api-key': apiKey } });
 
-  it('answers GET /customers/{id} for a malformed (2 KB) id with 400 naming id, never a DynamoDB error', async () => {
-    const response = await getFrom(`${api.outputs.stage_url}/customers/${'a'.repeat(2048)}`, apiKey);
+      expect(response.status).toBe(400);
+      const body = await response.text();
+      const parsed = JSON.parse(body) as { message: string; errors: { field: string }[] };
+      expect(parsed.message).toBe('Validation failed');
+      expect(parsed.errors.map(({ field }) => field)).toEqual(expect.arrayContaining(parameterNames(route)));
+      expect(body).not.toMatch(/arn:aws|ValidationException|dynamodb/i);
+    });
+  }
 
-    expect(response.status).toBe(400);
-    const body = await response.text();
-    expect(JSON.parse(body)).toMatchObject({ message: 'Validation failed', errors: [{ field: 'id', rule: 'uuid' }] });
-    expect(body).not.toMatch(/arn:aws|ValidationException|dynamodb/i);
-  });
+  for (const route of parameterRoutes.filter(({ responses }) => responses[404])) {
+    it(`answers ${route.method} ${route.path} for an id nobody has with 404 and the error body naming it`, async () => {
+      const response = await fetch(urlOf(route, randomUUID()), { method: route.method, headers: { 'x-api-key': apiKey } });
 
-  it('refuses GET /customers/{id} without the API key with 403', async () => {
-    const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `nokey-${Date.now()}@example.com` }), apiKey);
-    const { id } = (await created.json()) as { id: string };
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ message: 'Not found', errors: parameterNames(route).map((field) => ({ field, rule: 'exists' })) });
+    });
+  }
 
-    const response = await getFrom(`${api.outputs.stage_url}/customers/${id}`);
+  // Every declared route, with its path parameters filled by a well-formed id and a valid body where it takes one.
+  it.each(ROUTES.map((route) => [route.method, route.path, route] as const))('refuses %s %s without the API key with 403, before its function runs', async (_method, _path, route) => {
+    const body = route.request.body ? JSON.stringify({ ...seedCustomer, email: `nokey-${randomUUID()}@example.com` }) : undefined;
+
+    const response = await fetch(urlOf(route, randomUUID()), { method: route.method, headers: { 'content-type': 'application/json' }, body });
 
     expect(response.status).toBe(403);
     expect(await response.text()).not.toContain(seedCustomer.lastname);
@@ -135,7 +152,7 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
   it('gives every route\'s function the DB_NAME held in SSM', async () => {
     const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: api.outputs.db_name_parameter_name }));
     expect(Parameter?.Value).toBe('DA_Serverless');
-    expect(Object.keys(api.outputs.function_names).sort()).toEqual(['create-customer', 'get-customer']);
+    expect(Object.keys(api.outputs.function_names).sort()).toEqual(ROUTES.map(({ name }) => name).sort());
     for (const FunctionName of Object.values(api.outputs.function_names)) {
       const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName }));
       expect(config.Environment?.Variables?.DB_NAME).toBe(Parameter?.Value);
@@ -143,10 +160,10 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     }
   });
 
-  it('requires an API key on POST /customers and GET /customers/{id}, and binds the key to the stage through the usage plan', async () => {
-    for (const [path, httpMethod] of [['/customers', 'POST'], ['/customers/{id}', 'GET']]) {
+  it('requires an API key on every route, and binds the key to the stage through the usage plan', async () => {
+    for (const route of ROUTES) {
       const method = await clients.apiGateway.send(
-        new GetMethodCommand({ restApiId: api.outputs.api_id, resourceId: await resourceId(path), httpMethod }),
+        new GetMethodCommand({ restApiId: api.outputs.api_id, resourceId: await resourceId(route.path), httpMethod: route.method }),
       );
       expect(method.apiKeyRequired).toBe(true);
     }

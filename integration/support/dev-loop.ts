@@ -29,7 +29,7 @@ export function devEnv(port: string, deployId: string): NodeJS.ProcessEnv {
 export interface Reply {
   status: number;
   headers: Headers;
-  body: { requestId?: string; id?: string };
+  body: { requestId?: string };
 }
 
 /** POST /customers with a valid body (a fresh email unless given). */
@@ -39,12 +39,6 @@ export async function postCustomer(url: string, key: string, email = `dev-${rand
     headers: { 'x-api-key': key, 'content-type': 'application/json' },
     body: JSON.stringify({ firstname: 'Ada', lastname: 'Lovelace', email }),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
-}
-
-/** GET a customer's URL with the key. */
-export async function getCustomer(url: string, key: string): Promise<Reply> {
-  const response = await fetch(url, { headers: { 'x-api-key': key } });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
 }
 

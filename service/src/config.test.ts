@@ -1,5 +1,6 @@
 import { loadConfig } from './config';
-import { createCustomerRoute, getCustomerRoute } from './routes';
+import { createCustomerRoute } from './routes';
+import { SAMPLE_READ_ROUTE } from '../test-support/routes';
 
 const COMPLETE = {
   DB_NAME: 'DA_Serverless',
@@ -24,8 +25,8 @@ describe('loadConfig', () => {
     });
   });
 
-  it('reads only the tables a route declares: the get route needs DB_NAME alone', () => {
-    expect(loadConfig(getCustomerRoute, { DB_NAME: 'DA_Serverless' })).toEqual({ tables: { customers: 'DA_Serverless' } });
-    expect(() => loadConfig(getCustomerRoute, {})).toThrow('Missing required environment variable DB_NAME');
+  it('reads only the tables a route declares: a route on the customers table alone needs DB_NAME alone', () => {
+    expect(loadConfig(SAMPLE_READ_ROUTE, { DB_NAME: 'DA_Serverless' })).toEqual({ tables: { customers: 'DA_Serverless' } });
+    expect(() => loadConfig(SAMPLE_READ_ROUTE, {})).toThrow('Missing required environment variable DB_NAME');
   });
 });

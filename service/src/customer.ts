@@ -36,12 +36,6 @@ export function validateCustomer(body: unknown): CustomerInput {
   return validate(customerInputSchema, body);
 }
 
-/**
- * GET /customers/{id}'s path: an id as this API generates them (UUID, version 4, or 5 from an Idempotency-Key),
- * checked before DynamoDB is asked, so a 2 KB id is a 400 naming `id`, never a DynamoDB error.
- */
-export const customerIdSchema = strictObject({ id: uuid() });
-
 /** A customer as the API returns it (201 and 200): for the OpenAPI document; the handler builds it as `Customer`. */
 export const customerSchema = strictObject({
   id: uuid(),

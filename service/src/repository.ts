@@ -12,14 +12,8 @@ import type { Deadline } from './deadline';
 import { CustomerIdCollision, EmailAlreadyRegistered, IdempotencyKeyExpired, IdempotencyKeyReused } from './errors';
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, IDEMPOTENCY_TTL_SECONDS, type IdempotentCreate } from './idempotency';
 
-export interface TableNames {
-  /** DA_Serverless: one item per customer, keyed by id. */
-  customers: string;
-  /** One claim per normalized email (key `email`, value `customerId`): the unique constraint on email. */
-  emails: string;
-  /** Idempotency records (key `id`, TTL attribute `expiration`), written in the create's own transaction. */
-  idempotency: string;
-}
+/** The name of each table the create writes (service/src/tables.ts says what each holds). */
+export type TableNames = Record<'customers' | 'emails' | 'idempotency', string>;
 
 /** A keyed create: its record is written with the customer, holding the response to replay. */
 export interface IdempotencyRecord extends IdempotentCreate {
@@ -150,11 +144,6 @@ async function repairOrphanedClaim(
   return write(store, customer, record, items, 'repairing');
 }
 
-/** The customer with this id, read strongly consistent (a read right after its create sees it), or undefined. */
-export async function readCustomer(reader: Reader, customersTable: string, id: string): Promise<Customer | undefined> {
-  return (await getItem(reader, customersTable, { id })) as Customer | undefined;
-}
-
 async function customerExists(store: Store, id: string): Promise<boolean> {
   return (await getItem(store, store.tables.customers, { id }, 'id')) !== undefined;
 }
@@ -164,7 +153,11 @@ function readRecord(store: Store, record: IdempotencyRecord) {
   return getItem(store, store.tables.idempotency, { id: record.recordId });
 }
 
-async function getItem({ client, deadline }: Reader, TableName: string, key: Record<string, string>, ProjectionExpression?: string) {
+/**
+ * One item by its key, read strongly consistent (a read right after a write sees it), unmarshalled; undefined when
+ * there is none. Within the request's deadline.
+ */
+export async function getItem({ client, deadline }: Reader, TableName: string, key: Record<string, string>, ProjectionExpression?: string) {
   const { Item } = await deadline.run((abortSignal) =>
     client.send(new GetItemCommand({ TableName, Key: marshall(key), ConsistentRead: true, ProjectionExpression }), { abortSignal }),
   );

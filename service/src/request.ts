@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { IDEMPOTENCY_KEY_HEADER, RequestRejected } from './errors';
+import type { Route } from './routes';
+import { validate } from './validation';
 
 export const MAX_BODY_BYTES = 10 * 1024;
 // Long enough for a UUID or a ULID with a prefix; no characters that need escaping in logs or URLs.
@@ -32,6 +34,13 @@ export function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefi
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) throw new RequestRejected(400, [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'format' }]);
   return key;
+}
+
+/** The route's path parameters (`event.pathParameters`), checked by its schema: a 400 names each bad one. */
+export function readPathParameters(route: Route, event: APIGatewayProxyEvent): Record<string, string> {
+  const schema = route.request.pathParameters;
+  if (!schema) throw new Error(`${route.name} declares no path parameters`);
+  return validate(schema, event.pathParameters ?? {}) as Record<string, string>;
 }
 
 function decodeBody({ body, isBase64Encoded }: APIGatewayProxyEvent): string {

@@ -28,6 +28,15 @@ export function guardRoute(route: Route, event: { httpMethod: string; resource: 
   }
 }
 
+/**
+ * The route that reads one item of `route`'s collection: GET on `route.path` + `/{parameter}` (GET /customers/{id}
+ * for POST /customers), whose URL a 201's Location gives. Undefined when the list declares none.
+ */
+export function itemReadRoute(route: Route, routes: readonly Route[] = ROUTES): Route | undefined {
+  const prefix = `${route.path}/`;
+  return routes.find(({ method, path }) => method === 'GET' && path.startsWith(prefix) && /^\{\w+\}$/.test(path.slice(prefix.length)));
+}
+
 export interface MatchedRequest {
   route: Route;
   /** The resource template the path matched, for `event.resource`. */

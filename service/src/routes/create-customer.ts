@@ -7,7 +7,11 @@ import { saveCustomer, type IdempotencyRecord } from '../repository';
 import { readIdempotencyKey, readJsonObject } from '../request';
 import { created } from '../responses';
 import { routeHandler, type ApiHandler, type HandlerDependencies } from '../route-handler';
-import { createCustomerRoute, getCustomerRoute } from '../routes';
+import { itemReadRoute } from '../router';
+import { createCustomerRoute } from '../routes';
+
+// Where a created customer is read: the list's GET /customers/{id}, if it declares one.
+const readRoute = itemReadRoute(createCustomerRoute);
 
 export function createHandler({ client, tables, logger, newId, now }: HandlerDependencies<'customers' | 'emails' | 'idempotency'>): ApiHandler {
   return routeHandler(createCustomerRoute, logger, async (event, deadline) => {
@@ -19,7 +23,8 @@ export function createHandler({ client, tables, logger, newId, now }: HandlerDep
     const keyed = idempotencyKey === undefined ? undefined : idempotentCreate(event.requestContext?.identity?.apiKeyId ?? undefined, idempotencyKey, input);
     const customer = buildCustomer(input, keyed?.customerId ?? newId(), startedAt);
     const requested = event.path?.endsWith('/') ? `${createCustomerRoute.path}/` : createCustomerRoute.path;
-    const response = created(customer, relativeReference(requested, getCustomerRoute.path.replace('{id}', customer.id)));
+    const location = readRoute && relativeReference(requested, readRoute.path.replace(/\{\w+\}/, customer.id));
+    const response = created(customer, location);
     const record: IdempotencyRecord | undefined = keyed && { ...keyed, response, nowSeconds: Math.floor(startedAt.getTime() / 1000) };
     const outcome = await saveCustomer({ client, tables, deadline }, customer, record);
     return outcome.kind === 'replayed' ? outcome.response : response;

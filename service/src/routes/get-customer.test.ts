@@ -4,13 +4,34 @@ import { createDynamoDbClient } from '../clients';
 import { createHandler as createCreateHandler } from './create-customer';
 import { createHandler } from './get-customer';
 import { freshTablesPerTest, testDynamoDbEndpoint } from '../../test-support/dynamodb';
-import { REQUEST_ID, VALID_INPUT, getCustomerEvent, jsonEvent } from '../../test-support/events';
+import { REQUEST_ID, VALID_INPUT, jsonEvent, routeEvent } from '../../test-support/events';
+import { getCustomerRoute } from '../routes';
+import { requestSchema } from '../../request-schemas';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy';
 import { captureLogLines, parseLogLines } from '../../test-support/log-capture';
 import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 const silentLogger = new Logger({ logLevel: 'SILENT' });
+const getEvent = (id: string, overrides = {}) => routeEvent(getCustomerRoute, { pathParameters: { id }, ...overrides });
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
+
+describe('the GET /customers/{id} declaration', () => {
+  // infra grants a route's role exactly what it declares (api-stack.test.ts): this is the role's whole DynamoDB access.
+  it('uses the customers table (DB_NAME) for GetItem, and nothing else', () => {
+    expect(getCustomerRoute.tables).toEqual({ customers: { variable: 'DB_NAME', actions: ['dynamodb:GetItem'] } });
+  });
+
+  it('requires the API key and an id in the format this API generates (stated to OpenAPI as a uuid)', () => {
+    expect(getCustomerRoute.apiKeyRequired).toBe(true);
+    const pathParameters = getCustomerRoute.request.pathParameters;
+    if (!pathParameters) throw new Error('GET /customers/{id} declares no path parameters');
+    expect(requestSchema(pathParameters)).toMatchObject({
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', format: 'uuid', pattern: expect.any(String) } },
+    });
+  });
+});
 
 describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   const db = freshTablesPerTest();
@@ -41,10 +62,27 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
     return { id, response };
   };
 
+  // POST /customers points its 201 here: a reference relative to the request URL (location.test.ts resolves it
+  // against every URL shape: stage, base path, emulator prefixes).
+  it('is where a create\'s Location points: customers/<id>, resolved against .../customers', async () => {
+    const { id, response } = await create();
+
+    expect(response.headers?.Location).toBe(`customers/${id}`);
+    expect(new URL(response.headers?.Location as string, 'https://api.example.com/v1/customers').href).toBe(`https://api.example.com/v1/customers/${id}`);
+  });
+
+  it('is where a create\'s Location points from a request URL with a trailing slash too', async () => {
+    const id = randomUUID();
+    const response = await createCreateHandler({ client: db.client, tables: db.tables, logger: silentLogger, newId: () => id, now: () => FIXED_NOW })(jsonEvent(VALID_INPUT, { path: '/customers/' }));
+
+    expect(response.statusCode).toBe(201);
+    expect(new URL(response.headers?.Location as string, 'https://api.example.com/v1/customers/').href).toBe(`https://api.example.com/v1/customers/${id}`);
+  });
+
   it('answers 200 with the stored customer: the 201\'s body, byte for byte (same fields, same order)', async () => {
     const { id, response: createdResponse } = await create();
 
-    const result = await getHandler()(getCustomerEvent(id));
+    const result = await getHandler()(getEvent(id));
 
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe(createdResponse.body);
@@ -54,7 +92,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   it('answers with no-store, nosniff JSON: the body is personal data', async () => {
     const { id } = await create();
 
-    const result = await getHandler()(getCustomerEvent(id));
+    const result = await getHandler()(getEvent(id));
 
     expect(result.headers).toEqual({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   });
@@ -69,7 +107,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
     }, { step: 'initialize' });
     const before = proxy.requests();
 
-    await createHandler({ client, tables: db.tables, logger: silentLogger, newId: randomUUID, now: () => FIXED_NOW })(getCustomerEvent(id));
+    await createHandler({ client, tables: db.tables, logger: silentLogger, newId: randomUUID, now: () => FIXED_NOW })(getEvent(id));
 
     expect(inputs).toEqual([expect.objectContaining({ TableName: db.tables.customers, Key: { id: { S: id } }, ConsistentRead: true })]);
     expect(delta(before, proxy.requests())).toEqual({ GetItem: 1 });
@@ -77,7 +115,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   });
 
   it('answers 404 with the usual error body naming id when no customer has it', async () => {
-    const result = await getHandler()(getCustomerEvent(randomUUID()));
+    const result = await getHandler()(getEvent(randomUUID()));
 
     expect(result.statusCode).toBe(404);
     expect(parseErrorBody(result)).toEqual({ message: 'Not found', errors: [{ field: 'id', rule: 'exists' }], requestId: REQUEST_ID });
@@ -93,7 +131,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   ])('answers 400 naming id for %s, without asking DynamoDB', async (_case, id) => {
     const before = proxy.requests();
 
-    const result = await getHandler()(getCustomerEvent(id));
+    const result = await getHandler()(getEvent(id));
 
     expect(result.statusCode).toBe(400);
     expect(parseErrorBody(result)).toEqual({ message: 'Validation failed', errors: [{ field: 'id', rule: 'uuid' }], requestId: REQUEST_ID });
@@ -102,14 +140,14 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
   });
 
   it('answers 400 naming id as required when the event has no path parameters', async () => {
-    const result = await getHandler()(getCustomerEvent(null));
+    const result = await getHandler()(routeEvent(getCustomerRoute, { pathParameters: null }));
 
     expect(result.statusCode).toBe(400);
     expect(parseErrorBody(result).errors).toEqual([{ field: 'id', rule: 'required' }]);
   });
 
   it('answers 405 with Allow: GET for another method on /customers/{id}', async () => {
-    const result = await getHandler()(getCustomerEvent(randomUUID(), { httpMethod: 'DELETE' }));
+    const result = await getHandler()(getEvent(randomUUID(), { httpMethod: 'DELETE' }));
 
     expect(result.statusCode).toBe(405);
     expect(result.headers).toMatchObject({ Allow: 'GET' });
@@ -117,7 +155,7 @@ describe('GET /customers/{id} against MiniStack DynamoDB', () => {
 
   it('logs a rejection with its status and rule counts only: never the id it was asked for', async () => {
     const id = `secret-${'x'.repeat(40)}`;
-    const { lines } = await captureLogLines(() => getHandler(new Logger({ logLevel: 'INFO' }))(getCustomerEvent(id)));
+    const { lines } = await captureLogLines(() => getHandler(new Logger({ logLevel: 'INFO' }))(getEvent(id)));
 
     expect(parseLogLines(lines)).toEqual([expect.objectContaining({ level: 'WARN', message: 'Request rejected', status: 400, rules: { uuid: 1 } })]);
     expect(lines.join('\n')).not.toContain(id);
