@@ -56,9 +56,9 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev browser-test fuzz
+	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev bench-deploy browser-test fuzz
 .PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev _browser-test _fuzz
+	_logs _dev-test _bench-dev _bench-deploy _browser-test _fuzz
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -160,6 +160,13 @@ bench-dev: ## edit-to-live benchmark (a script, not in CI): 20 handler edits und
 	$(RUN) _bench-dev
 _bench-dev: _build _engine
 	npx tsx scripts/bench-dev.ts
+
+bench-deploy: EMULATOR_DESC := MiniStack, started by the script inside the runner
+bench-deploy: ## deploy benchmark (a script, not in CI): make deploy fresh and unchanged, make clean (BENCH_E2E=1: make e2e), bundle sizes
+	$(PREFLIGHT)
+	$(RUN) _bench-deploy
+_bench-deploy: _build _engine
+	npx tsx scripts/bench-deploy.ts
 
 outputs: ## print the deployed stack's outputs for ENV (a file on this host: no runner needed)
 	@cat .state/$(ENV)/outputs.json

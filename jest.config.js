@@ -30,6 +30,7 @@ const pureTests = [
   'service/src/location.test.ts',
   'service/src/router.test.ts',
   'service/src/routes.test.ts',
+  'service/src/lru-cache.test.ts',
   'service/request-schemas.test.ts',
   'service/openapi.test.ts',
   'scripts/lib/concurrency-pool.test.ts',

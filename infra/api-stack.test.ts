@@ -14,7 +14,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { DEFAULT_TIMEOUTS, DYNAMODB_MAX_ATTEMPTS } from '../service/src/clients';
-import { ROUTES, tableUses, type TableName } from '../service/src/routes';
+import { ROUTES, tableUses, type Route, type TableName } from '../service/src/routes';
 import { TABLE_NAMES, TABLES } from '../service/src/tables';
 import { PolicyStatement } from './policy-document';
 import { named, only, ref, refById, refNamed, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
@@ -22,6 +22,11 @@ import { named, only, ref, refById, refNamed, synthProfile, Synthesized, Terrafo
 setupJest();
 
 const KMS_VIA_DYNAMODB = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+// A route that only reads gets what AWS CDK's grantReadData gives on a table's key: decrypt, describe.
+const KMS_READ_VIA_DYNAMODB = ['kms:Decrypt', 'kms:DescribeKey'];
+const READS = new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem']);
+const writes = (route: Route) => tableUses(route).some(([, use]) => use.actions.some((action) => !READS.has(action)));
+const kmsActionsOf = (route: Route) => (writes(route) ? KMS_VIA_DYNAMODB : KMS_READ_VIA_DYNAMODB);
 // API Gateway's REST integration timeout: a slower Lambda answers the client 504 while it keeps running.
 const API_GATEWAY_INTEGRATION_TIMEOUT_S = 29;
 // Every attempt timing out on connect and on the response, plus a second for the SDK's backoff between attempts.
@@ -122,14 +127,20 @@ describe.each([
       }));
     });
 
-    it('lets only the routes\' Lambda roles use the key, only for the data-key actions and only through DynamoDB in this region', () => {
+    it('lets only the routes\' Lambda roles use the key, only through DynamoDB in this region: the data-key actions for writers, decrypt for readers', () => {
       const roleStatements = statements.filter((st) => JSON.stringify(st.Principal).includes('aws_iam_role.'));
-      expect(roleStatements).toHaveLength(1);
-      const [role] = roleStatements;
-      expect(role.Principal).toEqual({ AWS: functionNames.map((name) => refNamed(json, 'aws_iam_role', name, 'arn')) });
-      expect([...asList(role.Action)].sort()).toEqual([...KMS_VIA_DYNAMODB].sort());
-      expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
-      expect(statements).toHaveLength(5); // root, the deployer's two (kms-key.test.ts), this one, CloudWatch Logs
+      const roleArn = (route: Route) => refNamed(json, 'aws_iam_role', `${prefix}-${route.name}`, 'arn');
+      for (const route of ROUTES) {
+        const granting = roleStatements.filter((st) => asList(st.Principal?.AWS).includes(roleArn(route)));
+        expect(granting).toHaveLength(1);
+        expect([...asList(granting[0].Action)].sort()).toEqual([...kmsActionsOf(route)].sort());
+      }
+      expect(roleStatements.flatMap((st) => asList(st.Principal?.AWS)).sort()).toEqual(ROUTES.map(roleArn).sort());
+      for (const role of roleStatements) {
+        expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
+      }
+      // root, the deployer's two (kms-key.test.ts), one per kind of role user (writers, readers), CloudWatch Logs
+      expect(statements).toHaveLength(3 + new Set(ROUTES.map(writes)).size + 1);
     });
 
     it('lets CloudWatch Logs in this region use the key only for our log groups: one per route, and the access log', () => {
@@ -161,8 +172,8 @@ describe.each([
     const { method } = route;
     const sourcePath = route.path.slice(1).replace(/\{[^}]+\}/g, '*');
     const declared = tableUses(route);
-    // 2 log actions, the declared DynamoDB actions, 4 KMS actions through DynamoDB (one key for every table).
-    const actionCount = 2 + declared.reduce((sum, [, use]) => sum + use.actions.length, 0) + (declared.length > 0 ? 4 : 0);
+    // 2 log actions, the declared DynamoDB actions, the KMS actions through DynamoDB (one key for every table).
+    const actionCount = 2 + declared.reduce((sum, [, use]) => sum + use.actions.length, 0) + (declared.length > 0 ? kmsActionsOf(route).length : 0);
     const lambdaLogGroup = `/aws/lambda/${functionName}`;
     const lambdaRoleArn = () => refNamed(json, 'aws_iam_role', functionName, 'arn');
     const lambda = () => named(json, 'aws_lambda_function', functionName);
@@ -254,9 +265,9 @@ describe.each([
         }
       });
 
-      it('may use only this key, only for data-key actions, only through DynamoDB', () => {
+      it(`may use only this key, only through DynamoDB, ${writes(route) ? 'for the data-key actions (it writes)' : 'to decrypt (it only reads)'}`, () => {
         const key = ref(json, 'aws_kms_key', 'arn');
-        expect(grantsOn(key)).toEqual([...KMS_VIA_DYNAMODB].sort());
+        expect(grantsOn(key)).toEqual([...kmsActionsOf(route)].sort());
         const keyStatement = statements.find((st) => asList(st.Resource).includes(key));
         expect(keyStatement?.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
       });
@@ -264,7 +275,7 @@ describe.each([
       it('grants nothing else: no wildcard resources, no service-wide actions', () => {
         const actions = statements.flatMap((st) => asList(st.Action));
         expect(actions).toHaveLength(actionCount);
-        expect(actions.filter((a) => a.endsWith('*'))).toEqual(['kms:GenerateDataKey*']);
+        expect(actions.filter((a) => a.endsWith('*'))).toEqual(writes(route) ? ['kms:GenerateDataKey*'] : []);
         expect(actions).not.toContain('dynamodb:*');
         expect(statements.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
         expect(statements.every((st) => st.Effect === 'Allow' && st.Principal === undefined)).toBe(true);

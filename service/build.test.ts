@@ -74,12 +74,15 @@ describe('buildLambdas', () => {
     expect(sourcesContent).toBeUndefined();
   });
 
-  it.each(ROUTES.map(({ name }) => name))('refuses to load the %s bundle without DB_NAME, so a misconfigured function fails at cold start', async (route) => {
-    const run = await invokeBundle(artifactOf(firstRun, route).bundlePath, customersEvent(), FAKE_AWS_ENV);
+  it.each(ROUTES.map((route) => [route.name, tableUses(route)[0]?.[1].variable ?? 'none', route] as const))(
+    'refuses to load the %s bundle without %s, so a misconfigured function fails at cold start',
+    async (name, variable) => {
+      const run = await invokeBundle(artifactOf(firstRun, name).bundlePath, customersEvent(), FAKE_AWS_ENV);
 
-    expect(run.exitCode).not.toBe(0);
-    expect(run.stderr).toContain('Missing required environment variable DB_NAME');
-  });
+      expect(run.exitCode).not.toBe(0);
+      expect(run.stderr).toContain(`Missing required environment variable ${variable}`);
+    },
+  );
 
   describe('the bundle, run as Lambda would run it', () => {
     let endpoint: string;

@@ -10,6 +10,7 @@ const REPO_ROOT = resolve(__dirname, '..');
 const LAMBDA_ENTRY = join(__dirname, 'src', 'lambda-entry.ts');
 const ROUTES_MODULE = join(__dirname, 'src', 'routes.ts');
 const LAMBDA_CREDENTIALS = join(__dirname, 'src', 'lambda-credentials.ts');
+const LRU_CACHE = join(__dirname, 'src', 'lru-cache.ts');
 // Local-time 1980-01-01 is the DOS epoch; with forceDosTimestamp the zip stores no timezone-dependent UTC field.
 const FIXED_MTIME = new Date(1980, 0, 1);
 const FILE_MODE = 0o100644;
@@ -73,7 +74,8 @@ export function lambdaBuildOptions(outDir: string, routes: readonly Route[] = RO
     // ESM builds of the AWS SDK tree-shake far better than its CJS ones (the setup AWS documents for esbuild).
     mainFields: ['module', 'main'],
     // The function's credentials are always in its environment: the rest of the SDK's default chain stays out.
-    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+    // The SDK's endpoint cache gets a Map-based LRU instead of mnemonist's (lru-cache.ts says why).
+    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS, 'mnemonist/lru-cache': LRU_CACHE },
     // index.js.map next to the bundle, so with NODE_OPTIONS=--enable-source-maps (set on the function) an ERROR's
     // stack names our .ts files and lines. buildLambda trims it to our own code; the sources stay out of the zip.
     sourcemap: 'linked',
