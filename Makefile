@@ -232,7 +232,7 @@ _browser-test: _deps
 	npx jest --selectProjects browser --runInBand
 
 fuzz: EMULATOR_DESC := MiniStack, started by the suite inside the runner
-fuzz: ## schemathesis (bounded, seeded) against the deployed API from dist/openapi.json: deploy to MiniStack, fuzz, destroy
+fuzz: ## schemathesis (bounded, deterministic) against the deployed API from dist/openapi.json: deploy to MiniStack, fuzz, destroy
 	$(PREFLIGHT)
 	$(RUN) _fuzz
 _fuzz: _build _openapi _engine
