@@ -57,10 +57,13 @@ describe('the aws profile deployed by the deployer role on MiniStack enforcing I
       redeployLog = applyLog();
     }, 15 * 60_000);
 
-    it('deploys the stack, its function role carrying the kit\'s boundary', async () => {
-      await expect(deployer.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_name }))).resolves.toBeDefined();
-      const { Role } = await deployer.iam.send(new GetRoleCommand({ RoleName: outputs.function_name }));
-      expect(Role?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(role.boundaryArn);
+    it('deploys the stack, every route\'s role carrying the kit\'s boundary', async () => {
+      for (const FunctionName of Object.values(outputs.function_names)) {
+        await expect(deployer.lambda.send(new GetFunctionCommand({ FunctionName }))).resolves.toBeDefined();
+        // A route's role is named like its function (infra/route-functions.ts).
+        const { Role } = await deployer.iam.send(new GetRoleCommand({ RoleName: FunctionName }));
+        expect(Role?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(role.boundaryArn);
+      }
     });
 
     it('redeploys with nothing to change', () => {
@@ -70,7 +73,8 @@ describe('the aws profile deployed by the deployer role on MiniStack enforcing I
 
   describe('refuses every escalation', () => {
     it.each(ESCALATIONS.map((escalation) => [escalation.name, escalation] as const))('%s', async (_name, escalation) => {
-      const stack = { functionName: outputs.function_name, functionRoleName: outputs.function_name };
+      const functionName = outputs.function_names['create-customer'];
+      const stack = { functionName, functionRoleName: functionName };
       await expect(escalation.attempt({ endpoint: target.endpoint, deployer, root, role, foreign, stack }))
         .rejects.toMatchObject({ name: expect.stringMatching(DENIED) });
     });
