@@ -24,6 +24,7 @@ const pureTests = [
   'scripts/lib/free-port.test.ts',
   'scripts/readme-make-targets.test.ts',
   'scripts/dev/log-format.test.ts',
+  'scripts/dev/source-watcher.test.ts',
 ];
 
 module.exports = {

@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   let latestBundle = 0;
   started.service = await watchService(ROOT, {
     onErrors: (kind, text) => say(`${kind} error; the old code keeps serving:\n${text}`),
+    onNotice: say,
     onBundle: (bundle, startedAt) => {
       const number = ++latestBundle;
       void queue.run(async () => {
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
       });
     }, INFRA_SETTLE_MS);
   });
-  say('watching service/ (esbuild) and infra/; Ctrl-C stops');
+  say('watching service/ (esbuild rebuild on change) and infra/; Ctrl-C stops');
 }
 
 main().catch((error: unknown) => {

@@ -1,16 +1,21 @@
-// Watches the handler with esbuild's own incremental watch (no polling loop of ours) using the same build options
-// as `make build`, bundling in memory. After each rebuild: esbuild errors or type errors are printed and nothing is
+// Rebuilds the handler with esbuild's incremental `rebuild()` (same build options as `make build`, in memory) each
+// time the source watcher reports that one of the bundle's own files changed (file events, or polling where they do
+// not arrive: source-watcher.ts). After each rebuild: esbuild errors or type errors are printed and nothing is
 // pushed, so the old code keeps serving; otherwise `onBundle` gets the new bundle.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { context, formatMessages, type Message, type Plugin } from 'esbuild';
+import { context, formatMessages, type Message, type Metafile, type Plugin } from 'esbuild';
 import { lambdaBuildOptions } from '../../service/build';
+import { parseWatchMode, watchSources } from './source-watcher';
 import { IncrementalTypeCheck } from './typecheck';
 
 export interface ServiceWatchEvents {
-  /** A bundle that built and type-checked; `startedAt` is when esbuild noticed the change (performance.now()). */
+  /** A bundle that built and type-checked; `startedAt` is when the watcher noticed the change (performance.now()). */
   onBundle(bundle: LambdaBundle, startedAt: number): void;
   /** Build or type errors, already formatted. */
   onErrors(kind: 'build' | 'type', text: string): void;
+  /** Which watch mode is in force, and any switch. */
+  onNotice(text: string): void;
 }
 
 /** index.js and, when the build options ask for one, its source map. */
@@ -28,13 +33,12 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
   const typeCheck = new IncrementalTypeCheck(path.join(serviceDir, 'index.ts'), serviceDir, path.join(root, 'tsconfig.json'));
   let startedAt = 0;
   let firstBuild = true;
+  let inputs: Metafile['inputs'] = {};
   const reload: Plugin = {
     name: 'dev-reload',
     setup(build) {
-      build.onStart(() => {
-        startedAt = performance.now();
-      });
       build.onEnd(async (result) => {
+        if (result.metafile) inputs = result.metafile.inputs;
         // The first build is what was just deployed: it only warms the type checker (its first pass takes seconds).
         const initial = firstBuild;
         firstBuild = false;
@@ -66,9 +70,58 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
     // esbuild prints nothing itself; errors are reported once, by onErrors.
     logLevel: 'silent',
     plugins: [reload],
+    // Its inputs: the files whose change rebuilds (a test file or a new, not yet imported file changes nothing).
+    metafile: true,
   });
-  await ctx.watch();
-  return { dispose: () => ctx.dispose() };
+  await ctx.rebuild().catch(() => undefined); // errors were reported by onEnd
+  const rebuild = new LatestOnly(async (noticedAt: number) => {
+    startedAt = noticedAt;
+    await ctx.rebuild().catch(() => undefined);
+  });
+  const watcher = watchSources({
+    dir: serviceDir,
+    files: () => ownInputs(root, serviceDir, inputs),
+    onChange: (noticedAt) => rebuild.run(noticedAt),
+    onNotice: events.onNotice,
+    mode: parseWatchMode(process.env.DEV_WATCH),
+  });
+  return {
+    dispose: async () => {
+      watcher.close();
+      await ctx.dispose();
+    },
+  };
+}
+
+/** The bundle's inputs under `dir`; before a first successful build, every TypeScript file there. */
+function ownInputs(root: string, dir: string, inputs: Metafile['inputs']): string[] {
+  const known = Object.keys(inputs).map((input) => path.resolve(root, input));
+  const files = known.length > 0 ? known : readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => path.join(dir, file));
+  return files.filter((file) => file.startsWith(dir + path.sep) && !file.endsWith('.test.ts'));
+}
+
+/** Runs one job at a time; a call while one runs queues a single rerun with the earliest time it was asked for. */
+class LatestOnly {
+  private running = false;
+  private pending: number | undefined;
+
+  constructor(private readonly job: (noticedAt: number) => Promise<void>) {}
+
+  run(noticedAt: number): void {
+    this.pending = Math.min(this.pending ?? noticedAt, noticedAt);
+    if (this.running) return;
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.pending !== undefined) {
+      const noticedAt = this.pending;
+      this.pending = undefined;
+      await this.job(noticedAt);
+    }
+    this.running = false;
+  }
 }
 
 const formatted = async (messages: Message[]): Promise<string> =>
