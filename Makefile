@@ -56,9 +56,9 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev
+	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev console items seed
 .PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev
+	_logs _dev-test _bench-dev _console _items _seed
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -140,6 +140,29 @@ logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10
 	$(RUN) _logs
 _logs: _deps
 	source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) exec node --import tsx scripts/logs.ts
+
+# The console's port on the host's 127.0.0.1; through compose the tools container listens on its own interface and
+# compose publishes that port on loopback only.
+CONSOLE_PORT ?= 8001
+console: COMPOSE_RUN_FLAGS := --publish 127.0.0.1:$(CONSOLE_PORT):$(CONSOLE_PORT) --env CONSOLE_BIND=0.0.0.0
+console: ## browse the local emulator's tables in dynamodb-admin on 127.0.0.1:CONSOLE_PORT (8001); prints the customers table's URL
+	$(PREFLIGHT)
+	@[ "$(ENV)" = local ] || { echo "make console browses the local emulator only (ENV=local)" >&2; exit 2; }
+	$(RUN) _console CONSOLE_PORT=$(CONSOLE_PORT)
+_console: _deps
+	source scripts/lib/profile-env.sh local && CONSOLE_PORT=$(CONSOLE_PORT) exec node --import tsx scripts/console.ts
+
+items: ## print the N (10) newest customers of the deployed table, newest first (ENV=local|aws)
+	$(PREFLIGHT)
+	@$(RUN) _items $(if $(N),N=$(N))
+_items: _deps
+	@source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) N=$(N) node --import tsx scripts/items.ts
+
+seed: ## create N (25) realistic customers through the deployed API, each with its own Idempotency-Key: a rerun creates none
+	$(PREFLIGHT)
+	$(RUN) _seed $(if $(N),N=$(N))
+_seed: _deps
+	@source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) N=$(N) node --import tsx scripts/seed.ts
 
 dev-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 dev-test: ## the dev loop's tests: make dev end to end on MiniStack (started by the suite) in a temporary copy of the repo

@@ -25,6 +25,8 @@ const pureTests = [
   'scripts/readme-make-targets.test.ts',
   'scripts/dev/log-format.test.ts',
   'scripts/dev/source-watcher.test.ts',
+  'scripts/data/newest-items.test.ts',
+  'scripts/data/seed-customers.test.ts',
 ];
 
 module.exports = {
