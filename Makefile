@@ -56,7 +56,7 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev console items seed
+	e2e aws-safety integration-test scan bench tools-image dev debug logs dev-test bench-dev console items seed
 .PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
 	_logs _dev-test _bench-dev _console _items _seed
 
@@ -126,14 +126,21 @@ deploy: ## deploy both stacks to ENV (local starts the emulator first) and write
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
 
-dev: ## the local inner loop: deploy if out of date, push each service/ change to the function, apply infra/ changes, print its logs
+# DEBUG=1: the handlers run in a local process under the inspector on 127.0.0.1:DEBUG_PORT (9229) behind relays in the
+# functions. Through compose the tools container's inspector listens on its own interface, published on loopback.
+DEBUG_PORT ?= 9229
+dev: COMPOSE_RUN_FLAGS := $(if $(filter 1,$(DEBUG)),--publish 127.0.0.1:$(DEBUG_PORT):$(DEBUG_PORT) --env DEBUG_INSPECT_HOST=0.0.0.0)
+dev: ## the local inner loop: deploy if out of date, push each service/ change to the function, apply infra/ changes, print its logs (DEBUG=1: breakpoints)
 	$(PREFLIGHT)
 	@[ "$(ENV)" = local ] || { echo "make dev runs against the local emulator only (ENV=local)" >&2; exit 2; }
 	$(MAKE) emulator-up EMULATOR=$(EMULATOR)
-	$(RUN) _dev
+	$(RUN) _dev $(if $(DEBUG),DEBUG=$(DEBUG) DEBUG_PORT=$(DEBUG_PORT))
 # node --import tsx: one process, so Ctrl-C reaches the loop itself, which stops what it started.
 _dev: _deps
-	source scripts/lib/profile-env.sh local && exec node --import tsx scripts/dev.ts
+	source scripts/lib/profile-env.sh local && DEV_DEBUG=$(DEBUG) DEBUG_PORT=$(DEBUG_PORT) exec node --import tsx scripts/dev.ts
+
+debug: ## make dev DEBUG=1: the handlers in a local process under the inspector (127.0.0.1:9229), behind the real API Gateway and Lambda
+	$(MAKE) dev DEBUG=1
 
 logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
 	$(PREFLIGHT)

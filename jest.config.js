@@ -27,6 +27,9 @@ const pureTests = [
   'scripts/dev/source-watcher.test.ts',
   'scripts/data/newest-items.test.ts',
   'scripts/data/seed-customers.test.ts',
+  'scripts/dev/debug/relay-address.test.ts',
+  'scripts/dev/debug/relay.test.ts',
+  'scripts/dev/debug/launch-json.test.ts',
 ];
 
 module.exports = {

@@ -3,9 +3,14 @@
 // change under infra/ re-synthesizes and applies; the function's log lines are printed as they arrive. Ctrl-C stops
 // the watchers, the log tail and any running deploy (by process group id). The emulator stays up for the next run.
 //
+// DEV_DEBUG=1 (make dev DEBUG=1, make debug): the handlers run in a local process under the inspector instead, each
+// function's code swapped for a relay to it (scripts/dev/debug/): an edit is live there without UpdateFunctionCode,
+// and Ctrl-C puts the real bundles back.
+//
 // Environment: DEPLOY_ID (workspace, default `local`), EMULATOR_ENDPOINT; scripts/lib/profile-env.sh local sets the
 // SDK's endpoint and test credentials (the Makefile sources it).
 import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -14,12 +19,20 @@ import { CommandRunner, deployIfStale, type LocalWorkspace } from './dev/deploym
 import { pushFunctionCode, zipBundle } from './dev/function-code';
 import { formatLogEvent } from './dev/log-format';
 import { tailLogGroup } from './dev/log-tail';
-import { watchService, type ServiceWatch } from './dev/watch-service';
+import { builtZips, DebugSession } from './dev/debug/session';
+import { watchService, type LambdaBundle, type ServiceWatch } from './dev/watch-service';
 
 const ROOT = path.resolve(__dirname, '..');
 const INFRA_SETTLE_MS = 300;
 const colour = process.stdout.isTTY === true;
 const say = (line: string) => console.log(colour ? `\u001b[36m[dev]\u001b[0m ${line}` : `[dev] ${line}`);
+
+/** The debug bundle on disk, where its source map's relative paths point from. */
+async function writeBundle(bundle: LambdaBundle): Promise<void> {
+  await mkdir(path.dirname(bundle.path), { recursive: true });
+  await writeFile(bundle.path, bundle.js);
+  if (bundle.map) await writeFile(`${bundle.path}.map`, bundle.map);
+}
 
 /** Runs jobs one at a time in order; a push queued behind a newer push is dropped (only the latest code matters). */
 class SerialQueue {
@@ -38,7 +51,8 @@ async function main(): Promise<void> {
   const runner = new CommandRunner(ROOT);
   const stopping = new AbortController();
   const queue = new SerialQueue();
-  const started: { service?: ServiceWatch; infra?: FSWatcher } = {};
+  const started: { service?: ServiceWatch; infra?: FSWatcher; debug?: DebugSession } = {};
+  const debugMode = process.env.DEV_DEBUG?.trim() === '1';
 
   const stop = async (signal: string) => {
     if (stopping.signal.aborted) return;
@@ -47,6 +61,13 @@ async function main(): Promise<void> {
     runner.stop();
     started.infra?.close();
     await started.service?.dispose();
+    if (started.debug) {
+      say('leaving debug mode: putting the real bundles back');
+      await started.debug.stop().then(
+        () => say('the real code serves again'),
+        (error: unknown) => say(`could not put the real code back (${error instanceof Error ? error.message : String(error)}): make deploy does`),
+      );
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -72,7 +93,19 @@ async function main(): Promise<void> {
     onNotice: say,
   });
 
+  const functionNames = [outputs.function_name];
+  if (debugMode) {
+    started.debug = await DebugSession.start({
+      root: ROOT,
+      lambda,
+      functionNames,
+      realCode: () => builtZips(ROOT, functionNames),
+      say,
+      onOutput: (line) => console.log(formatLogEvent({ timestamp: Date.now(), message: line }, colour) ?? line),
+    });
+  }
   let latestBundle = 0;
+  let relaysIn = false;
   started.service = await watchService(ROOT, {
     onErrors: (kind, text) => say(`${kind} error; the old code keeps serving:\n${text}`),
     onNotice: say,
@@ -80,11 +113,27 @@ async function main(): Promise<void> {
       const number = ++latestBundle;
       void queue.run(async () => {
         if (number !== latestBundle || stopping.signal.aborted) return;
-        await pushFunctionCode(lambda, outputs.function_name, await zipBundle(bundle));
-        say(`reloaded in ${Math.round(performance.now() - startedAt)} ms`);
+        const debug = started.debug;
+        if (!debug) {
+          await pushFunctionCode(lambda, outputs.function_name, await zipBundle(bundle));
+          say(`reloaded in ${Math.round(performance.now() - startedAt)} ms`);
+          return;
+        }
+        await writeBundle(bundle);
+        await Promise.all(functionNames.map((name) => debug.load(name, bundle.path)));
+        if (relaysIn) {
+          say(`live in ${Math.round(performance.now() - startedAt)} ms (in the debug process; no UpdateFunctionCode)`);
+          return;
+        }
+        await debug.installRelays();
+        relaysIn = true;
+        const { host, port } = debug.inspector;
+        say(`debug mode: ${functionNames.join(', ')} run${functionNames.length === 1 ? 's' : ''} in a local process under the inspector on ` +
+          `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port} (VS Code: "Attach to make dev DEBUG=1"; Chrome: chrome://inspect); ` +
+          `requests still go through API Gateway and Lambda, whose code is now a relay to ${debug.target.host}:${debug.target.port}. Ctrl-C puts the real code back`);
       });
     },
-  });
+  }, { debug: debugMode });
 
   let infraTimer: NodeJS.Timeout | undefined;
   started.infra = watch(path.join(ROOT, 'infra'), { recursive: true }, (_event, file) => {
@@ -95,6 +144,8 @@ async function main(): Promise<void> {
       say(`infra/${file} changed: re-synthesizing and applying (the slower path)`);
       void queue.run(async () => {
         outputs = await deployIfStale(target, { lambda, apiGateway }, runner, say);
+        // The apply put the real code back in the functions.
+        if (started.debug && relaysIn) await started.debug.installRelays();
       });
     }, INFRA_SETTLE_MS);
   });

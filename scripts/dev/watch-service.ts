@@ -20,6 +20,8 @@ export interface ServiceWatchEvents {
 
 /** index.js and, when the build options ask for one, its source map. */
 export interface LambdaBundle {
+  /** Where the build would write index.js: the map's source paths are relative to it. */
+  readonly path: string;
   readonly js: Uint8Array;
   readonly map?: Uint8Array;
 }
@@ -28,7 +30,11 @@ export interface ServiceWatch {
   dispose(): Promise<void>;
 }
 
-export async function watchService(root: string, events: ServiceWatchEvents): Promise<ServiceWatch> {
+/**
+ * `debug`: the bundle for the local debug process (make dev DEBUG=1): not minified, so names and lines read as
+ * written, and the first build is handed over too (it is what the debug process starts with).
+ */
+export async function watchService(root: string, events: ServiceWatchEvents, { debug = false } = {}): Promise<ServiceWatch> {
   const serviceDir = path.join(root, 'service', 'src');
   const typeCheck = new IncrementalTypeCheck(path.join(serviceDir, 'index.ts'), serviceDir, path.join(root, 'tsconfig.json'));
   let startedAt = 0;
@@ -59,12 +65,14 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
         }
         const output = (suffix: string) => result.outputFiles?.find((file) => file.path.endsWith(suffix))?.contents;
         const js = output('index.js');
-        if (js && !initial) events.onBundle({ js, map: output('index.js.map') }, startedAt);
+        if (js && (!initial || debug)) events.onBundle({ path: outfile, js, map: output('index.js.map') }, startedAt);
       });
     },
   };
+  const outfile = path.join(root, 'dist', 'dev', debug ? 'debug' : 'lambda', 'index.js');
   const ctx = await context({
-    ...lambdaBuildOptions(path.join(root, 'dist', 'dev', 'lambda', 'index.js')),
+    ...lambdaBuildOptions(outfile),
+    ...(debug ? { minify: false } : {}),
     // In memory: dist/ keeps what `make build` made for the deploy.
     write: false,
     // esbuild prints nothing itself; errors are reported once, by onErrors.
