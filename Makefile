@@ -56,9 +56,9 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev debug logs dev-test bench-dev console items seed
+	e2e aws-safety integration-test scan bench tools-image dev debug logs dev-test bench-dev bench-debug console items seed
 .PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev _console _items _seed
+	_logs _dev-test _bench-dev _bench-debug _console _items _seed
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -184,6 +184,13 @@ bench-dev: ## edit-to-live benchmark (a script, not in CI): 20 handler edits und
 	$(RUN) _bench-dev
 _bench-dev: _build _engine
 	npx tsx scripts/bench-dev.ts
+
+bench-debug: EMULATOR_DESC := MiniStack, started by the script inside the runner
+bench-debug: ## debug-mode benchmark (a script, not in CI): relay latency against make dev side by side, 20 edits under DEBUG=1; p50, p95
+	$(PREFLIGHT)
+	$(RUN) _bench-debug
+_bench-debug: _build _engine
+	npx tsx scripts/bench-debug.ts
 
 outputs: ## print the deployed stack's outputs for ENV (a file on this host: no runner needed)
 	@cat .state/$(ENV)/outputs.json

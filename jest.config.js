@@ -49,6 +49,6 @@ module.exports = {
     // Secrets at rest after a local deploy, and the aws profile's settings rehearsed on the host emulator.
     project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts']),
     // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).
-    project('dev', ['<rootDir>/integration/dev-loop.test.ts', '<rootDir>/integration/data-tools.test.ts']),
+    project('dev', ['<rootDir>/integration/dev-loop.test.ts', '<rootDir>/integration/data-tools.test.ts', '<rootDir>/integration/debug-loop.test.ts']),
   ],
 };

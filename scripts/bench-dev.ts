@@ -13,19 +13,13 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from '../integration/support/aws-clients';
 import { copyRepo, devEnv, DevLoop, headerWrapper, postCustomer, wrapHandler } from '../integration/support/dev-loop';
 import type { StackOutputs } from '../integration/support/stack';
+import { summary } from './bench/percentiles';
 
 const port = process.env.BENCH_EMULATOR_PORT ?? '4597';
 const edits = Number(process.env.BENCH_EDITS ?? '20');
 const deployId = 'bench-dev';
 const HEADER = 'x-dev-edit';
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-const summary = (values: number[]) =>
-  `p50 ${Math.round(percentile(values, 50))} ms, p95 ${Math.round(percentile(values, 95))} ms, ` +
-  `min ${Math.round(Math.min(...values))} ms, max ${Math.round(Math.max(...values))} ms`;
 
 async function main(): Promise<void> {
   if (!Number.isInteger(edits) || edits < 1) throw new Error(`BENCH_EDITS must be a positive integer (got "${process.env.BENCH_EDITS}")`);

@@ -31,6 +31,7 @@ import { countItems, scanItems } from './lib/scan-table';
 import { baselineBuild, type Build } from './bench/baseline-build';
 import { startCountingProxy } from './bench/counting-proxy';
 import { createTables } from './bench/dynamodb-tables';
+import { percentile } from './bench/percentiles';
 
 const ROOT = path.resolve(__dirname, '..');
 const CURRENT_BUNDLE = path.join(ROOT, 'dist', 'lambda', 'index.js');
@@ -92,10 +93,6 @@ function readOptions(): Options {
 
 // ---------- statistics ----------
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const median = (values: number[]) => percentile(values, 50);
 
