@@ -6,17 +6,15 @@
 // served by it, with the local process gone.
 // The whole scenario runs in beforeAll; each `it` asserts one thing it observed.
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import CDP from 'chrome-remote-interface';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
 import {
   copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer, wrapHandler, type RepoCopy, type Reply,
 } from './support/dev-loop';
-import { generatedPosition, lineOf } from './support/source-map';
+import { breakOnce } from './support/breakpoint';
 import type { StackOutputs } from './support/stack';
 
 const port = process.env.DEV_TEST_EMULATOR_PORT ?? '4598';
@@ -51,15 +49,6 @@ const env = () => ({ ...devEnv(port, deployId), DEBUG: '1', DEBUG_PORT: debugPor
 const inCopy = (command: string, args: string[]) =>
   execFileSync(command, args, { cwd: (copy as RepoCopy).root, env: env(), stdio: 'inherit' });
 
-async function post(url: string, key: string, firstname: string): Promise<Reply> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'x-api-key': key, 'content-type': 'application/json' },
-    body: JSON.stringify({ firstname, lastname: 'Hopper', email: `debug-${randomUUID()}@example.com` }),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
-}
-
 beforeAll(async () => {
   copy = copyRepo();
   const root = copy.root;
@@ -76,33 +65,17 @@ beforeAll(async () => {
   const deployedCode = async () =>
     (await clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_name }))).Configuration?.CodeSha256;
 
-  const bundle = path.join(root, 'dist', 'dev', 'debug', 'index.js');
-  const handlerFile = path.join(root, HANDLER_FILE);
-  const client = await CDP({ host: '127.0.0.1', port: Number(debugPort) });
-  try {
-    const paused = new Promise<void>((resolve, reject) => {
-      client.Debugger.paused(({ callFrames }) => {
-        const [frame] = callFrames;
-        seen.pausedIn = frame.url;
-        client.Debugger.evaluateOnCallFrame({ callFrameId: frame.callFrameId, expression: 'JSON.parse(event.body).firstname', returnByValue: true })
-          .then(({ result }) => {
-            seen.firstnameInFrame = result.value;
-            return client.Debugger.resume({});
-          })
-          .then(() => resolve(), reject);
-      });
-    });
-    await client.Debugger.enable({});
-    await client.Debugger.setBreakpointByUrl({
-      urlRegex: 'dist/dev/debug/index\\.js$',
-      ...generatedPosition(bundle, handlerFile, lineOf(handlerFile, BREAK_AT)),
-    });
-    const answer = post(outputs.api_url, key, 'Breakpoint');
-    await paused;
-    seen.answerAfterResume = await answer;
-  } finally {
-    await client.close();
-  }
+  const hit = await breakOnce({
+    port: Number(debugPort),
+    bundle: path.join(root, 'dist', 'dev', 'debug', 'index.js'),
+    sourceFile: path.join(root, HANDLER_FILE),
+    lineContaining: BREAK_AT,
+    expression: 'JSON.parse(event.body).firstname',
+    trigger: () => postCustomer(outputs.api_url, key, undefined, 'Breakpoint'),
+  });
+  seen.pausedIn = hit.pausedIn;
+  seen.firstnameInFrame = hit.value;
+  seen.answerAfterResume = hit.answer;
 
   seen.codeBeforeEdit = await deployedCode();
   wrapHandler(root, headerWrapper({ 'x-debug-edit': 'edit-1' }));

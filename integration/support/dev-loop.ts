@@ -33,11 +33,11 @@ export interface Reply {
 }
 
 /** POST /customers with a valid body (a fresh email unless given). */
-export async function postCustomer(url: string, key: string, email = `dev-${randomUUID()}@example.com`): Promise<Reply> {
+export async function postCustomer(url: string, key: string, email = `dev-${randomUUID()}@example.com`, firstname = 'Ada'): Promise<Reply> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'x-api-key': key, 'content-type': 'application/json' },
-    body: JSON.stringify({ firstname: 'Ada', lastname: 'Lovelace', email }),
+    body: JSON.stringify({ firstname, lastname: 'Lovelace', email }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
 }
