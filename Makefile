@@ -96,7 +96,7 @@ unit: ## the pure tests alone, in seconds: validation core + property tests, hel
 _unit: _deps
 	npx jest --selectProjects unit infra
 
-build: ## bundle the Lambda into dist/lambda.zip (deterministic)
+build: ## bundle one Lambda per route (service/src/routes.ts) into dist/<route>.zip (deterministic)
 	$(PREFLIGHT)
 	$(RUN) _build
 _build: _deps
@@ -142,7 +142,7 @@ _dev: _deps
 debug: ## make dev DEBUG=1: the handlers in a local process under the inspector (127.0.0.1:9229), behind the real API Gateway and Lambda
 	$(MAKE) dev DEBUG=1
 
-logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
+logs: ## print every route's log lines readably, each marked with its route, from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
 	$(PREFLIGHT)
 	$(RUN) _logs
 _logs: _deps

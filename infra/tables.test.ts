@@ -2,7 +2,7 @@
 // exactly what the function may do with it.
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 import { PolicyStatement } from './policy-document';
-import { named, only, ref, refById, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
+import { named, ref, refById, refNamed, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
 
 setupJest();
 
@@ -39,9 +39,16 @@ describe.each([
   beforeAll(() => {
     s = synthProfile(settings);
     json = s.apiJson;
-    statements = JSON.parse(named(json, 'aws_iam_role_policy', 'least-privilege').config.policy as string).Statement;
+    statements = rolePolicyStatements('create-customer');
   });
   const dbName = () => ref(json, 'aws_ssm_parameter', 'insecure_value', 'data');
+  const rolePolicyStatements = (route: string): PolicyStatement[] => {
+    const role = refNamed(json, 'aws_iam_role', `customers-api-${env}-${route}`, 'name');
+    const policy = Object.values(json.resource.aws_iam_role_policy).find((config) => config.role === role);
+    return JSON.parse(policy?.policy as string).Statement;
+  };
+  const variablesOf = (route: string) =>
+    (named(json, 'aws_lambda_function', `customers-api-${env}-${route}`).config.environment as { variables: Record<string, string> }).variables;
 
   it('has DA_Serverless plus one table per case below, and nothing else', () => {
     const names = Object.values(json.resource.aws_dynamodb_table).map((table) => table.name);
@@ -75,14 +82,16 @@ describe.each([
       expect(table().config.deletion_protection_enabled).toBe(env === 'aws');
     });
 
-    it(`reaches the function as ${variable}`, () => {
-      const variables = (only(json, 'aws_lambda_function').config.environment as { variables: Record<string, string> }).variables;
-      expect(variables[variable]).toBe(`${dbName()}${suffix}`);
+    it(`reaches the create function as ${variable}, and not the get function, which never uses it`, () => {
+      expect(variablesOf('create-customer')[variable]).toBe(`${dbName()}${suffix}`);
+      expect(variablesOf('get-customer')).not.toHaveProperty(variable);
     });
 
-    it(`may be used for ${actions.join(', ')} only`, () => {
-      const granted = statements.filter((st) => asList(st.Resource).includes(tableRef('arn'))).flatMap((st) => asList(st.Action));
-      expect([...granted].sort()).toEqual([...actions].sort());
+    it(`may be used by the create function for ${actions.join(', ')} only, and not at all by the get function`, () => {
+      const grantedTo = (route: string) =>
+        rolePolicyStatements(route).filter((st) => asList(st.Resource).includes(tableRef('arn'))).flatMap((st) => asList(st.Action));
+      expect([...grantedTo('create-customer')].sort()).toEqual([...actions].sort());
+      expect(grantedTo('get-customer')).toEqual([]);
     });
 
     it('is exported as an output', () => {

@@ -53,12 +53,13 @@ beforeAll(async () => {
   const clients = awsClients(endpoint);
   const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
   const key = Parameter?.Value as string;
-  const code = async () => (await clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_name }))).Configuration?.CodeSha256;
+  const code = async () => (await clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_names['create-customer'] }))).Configuration?.CodeSha256;
 
   seen.hit = await breakOnce({
     port: Number(debugPort),
-    bundle: path.join(root, 'dist', 'dev', 'debug', 'index.js'),
-    sourceFile: path.join(root, 'service', 'src', 'handler.ts'),
+    root,
+    route: 'create-customer',
+    sourceFile: 'service/src/routes/create-customer.ts',
     lineContaining: 'readJsonObject(event)',
     expression: 'JSON.parse(event.body).firstname',
     trigger: () => postCustomer(outputs.api_url, key, undefined, 'Compose'),
@@ -89,7 +90,7 @@ describe('make dev DEBUG=1 through compose', () => {
   });
 
   it('pauses in the POST handler for a request through the emulator\'s API Gateway, and answers 201 once resumed', () => {
-    expect(seen.hit?.pausedIn).toMatch(/dist\/dev\/debug\/index\.js$/);
+    expect(seen.hit?.pausedIn).toMatch(/dist\/dev\/debug\/create-customer\/index\.js$/);
     expect(seen.hit?.value).toBe('Compose');
     expect(seen.hit?.answer.status).toBe(201);
   });

@@ -23,7 +23,8 @@ const endpoint = `http://127.0.0.1:${port}`;
 const deployId = 'debug-test';
 const minutes = 60_000;
 // The line to stop on: the POST handler's first look at the request.
-const HANDLER_FILE = 'service/src/handler.ts';
+const ROUTE = 'create-customer';
+const HANDLER_FILE = 'service/src/routes/create-customer.ts';
 const BREAK_AT = 'readJsonObject(event)';
 
 interface Observed {
@@ -63,12 +64,13 @@ beforeAll(async () => {
   const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
   const key = Parameter?.Value as string;
   const deployedCode = async () =>
-    (await clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_name }))).Configuration?.CodeSha256;
+    (await clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_names[ROUTE] }))).Configuration?.CodeSha256;
 
   const hit = await breakOnce({
     port: Number(debugPort),
-    bundle: path.join(root, 'dist', 'dev', 'debug', 'index.js'),
-    sourceFile: path.join(root, HANDLER_FILE),
+    root,
+    route: ROUTE,
+    sourceFile: HANDLER_FILE,
     lineContaining: BREAK_AT,
     expression: 'JSON.parse(event.body).firstname',
     trigger: () => postCustomer(outputs.api_url, key, undefined, 'Breakpoint'),
@@ -79,7 +81,7 @@ beforeAll(async () => {
 
   seen.codeBeforeEdit = await deployedCode();
   wrapHandler(root, headerWrapper({ 'x-debug-edit': 'edit-1' }));
-  const live = await loop.waitFor(/live in \d+ ms \(in the debug process; no UpdateFunctionCode\)/, 60_000, mark);
+  const live = await loop.waitFor(/live create-customer in \d+ ms \(in the debug process; no UpdateFunctionCode\)/, 60_000, mark);
   seen.liveLine = live.match[0];
   mark = live.end;
   seen.afterEdit = await postCustomer(outputs.api_url, key);
@@ -113,7 +115,7 @@ describe('make dev DEBUG=1 on MiniStack', () => {
   });
 
   it('pauses on a breakpoint in the POST handler, where the event\'s firstname can be read', () => {
-    expect(seen.pausedIn).toMatch(/dist\/dev\/debug\/index\.js$/);
+    expect(seen.pausedIn).toMatch(/dist\/dev\/debug\/create-customer\/index\.js$/);
     expect(seen.firstnameInFrame).toBe('Breakpoint');
   });
 

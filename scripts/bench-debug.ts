@@ -80,7 +80,7 @@ async function main(): Promise<void> {
         if (performance.now() - began > 60_000) throw new Error(`edit ${edit} not live after 60 s; make dev said:\n${loop.output.slice(mark)}`);
       }
       editToLive.push(performance.now() - began);
-      const live = await loop.waitFor(/live in (\d+) ms/, 30_000, mark);
+      const live = await loop.waitFor(/live \S+ in (\d+) ms/, 30_000, mark);
       loopSaid.push(Number(live.match[1]));
       mark = live.end;
       console.log(`edit ${String(edit).padStart(2)}: live after ${Math.round(editToLive.at(-1) as number)} ms (${tries} requests); loop said ${live.match[0]}`);

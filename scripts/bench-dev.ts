@@ -3,7 +3,7 @@
 // header value and times from just before the file write to the first response that carries it (requests back to
 // back; each is a duplicate-email 409, so nothing is written): the first edit as soon as the loop says it watches
 // (reported on its own: what a developer waits for first), then BENCH_EDITS more (20). Also collects the loop's own
-// `reloaded in N ms` figures (from the watcher noticing the change to the function update being Successful).
+// `reloaded <route> in N ms` figures (from the watcher noticing the change to the function update being Successful).
 // Prints p50 and p95 of both. Cleans up: Ctrl-C to the loop, destroy, emulator stopped, copy removed.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
         if (performance.now() - began > 60_000) throw new Error(`edit ${edit} not live after 60 s; make dev said:\n${loop.output.slice(mark)}`);
       }
       const live = performance.now() - began;
-      const reloaded = await loop.waitFor(/reloaded in (\d+) ms/, 30_000, mark);
+      const reloaded = await loop.waitFor(/reloaded \S+ in (\d+) ms/, 30_000, mark);
       mark = reloaded.end;
       if (edit === 0) first = { live, reloaded: Number(reloaded.match[1]) };
       else {

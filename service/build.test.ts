@@ -2,35 +2,60 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoDbClient } from './src/clients';
-import { buildLambda, type LambdaArtifact } from './build';
+import { buildLambdas, MAX_BUNDLE_BYTES, type LambdaArtifact } from './build';
+import { ROUTES } from './src/routes';
 import { invokeBundle } from './test-support/bundle';
 import type { TableNames } from './src/repository';
 import { createTestTables, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from './test-support/dynamodb';
-import { VALID_INPUT, customersEvent } from './test-support/events';
+import { VALID_INPUT, customersEvent, getCustomerEvent } from './test-support/events';
 import { closedPort } from './test-support/fault-endpoint';
 import { readZipEntries } from './test-support/zip';
 
 const FAKE_AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 const DOS_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 
-describe('buildLambda', () => {
+describe('buildLambdas', () => {
   let workDir: string;
+  let firstRun: LambdaArtifact[];
+  let secondRun: LambdaArtifact[];
+  // The create route's bundle, for the tests of one bundle's behaviour.
   let first: LambdaArtifact;
-  let second: LambdaArtifact;
+  const artifactOf = (run: LambdaArtifact[], route: string) => run.find((artifact) => artifact.route === route) as LambdaArtifact;
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'customers-build-'));
-    first = await buildLambda(join(workDir, 'first'));
-    second = await buildLambda(join(workDir, 'second'));
+    firstRun = await buildLambdas(join(workDir, 'first'));
+    secondRun = await buildLambdas(join(workDir, 'second'));
+    first = artifactOf(firstRun, 'create-customer');
   }, 60_000);
 
   afterAll(() => rm(workDir, { recursive: true, force: true }));
 
-  it('produces byte-identical zips when run twice', async () => {
-    const [firstZip, secondZip] = await Promise.all([readFile(first.zipPath), readFile(second.zipPath)]);
+  it('builds one bundle per route, each named for its route', () => {
+    expect(firstRun.map(({ route, zipPath }) => [route, zipPath])).toEqual(ROUTES.map(({ name }) => [name, join(workDir, 'first', `${name}.zip`)]));
+  });
 
-    expect(first.zipSha256).toBe(second.zipSha256);
+  it.each(ROUTES.map(({ name }) => name))('keeps the %s bundle (index.js) within 250 KB', (route) => {
+    expect(artifactOf(firstRun, route).bundleBytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    expect(MAX_BUNDLE_BYTES).toBe(250 * 1024);
+  });
+
+  it.each(ROUTES.map(({ name }) => name))('produces a byte-identical %s zip when run twice', async (route) => {
+    const [one, two] = [artifactOf(firstRun, route), artifactOf(secondRun, route)];
+    const [firstZip, secondZip] = await Promise.all([readFile(one.zipPath), readFile(two.zipPath)]);
+
+    expect(one.zipSha256).toBe(two.zipSha256);
     expect(firstZip.equals(secondZip)).toBe(true);
+  });
+
+  it('bundles each route\'s own handler only', async () => {
+    const sourcesOf = async (route: string) =>
+      (JSON.parse((await readFile(`${artifactOf(firstRun, route).bundlePath}.map`)).toString()) as { sources: string[] }).sources;
+
+    expect(await sourcesOf('create-customer')).toContain('service/src/routes/create-customer.ts');
+    expect(await sourcesOf('create-customer')).not.toContain('service/src/routes/get-customer.ts');
+    expect(await sourcesOf('get-customer')).toContain('service/src/routes/get-customer.ts');
+    expect(await sourcesOf('get-customer')).not.toContain('service/src/routes/create-customer.ts');
   });
 
   it('zips exactly index.js and its source map, with a fixed 1980-01-01 mtime and mode 0644', async () => {
@@ -48,13 +73,13 @@ describe('buildLambda', () => {
     const [, map] = readZipEntries(await readFile(first.zipPath));
     const { sources, sourcesContent } = JSON.parse(map.data.toString()) as { sources: string[]; sourcesContent?: unknown };
 
-    expect(sources).toEqual(expect.arrayContaining(['service/src/handler.ts', 'service/src/repository.ts']));
+    expect(sources).toEqual(expect.arrayContaining(['service/src/route-handler.ts', 'service/src/repository.ts']));
     expect(sources.every((source) => source.startsWith('service/src/'))).toBe(true);
     expect(sourcesContent).toBeUndefined();
   });
 
-  it('refuses to load without DB_NAME, so a misconfigured function fails at cold start', async () => {
-    const run = await invokeBundle(first.bundlePath, customersEvent(), FAKE_AWS_ENV);
+  it.each(ROUTES.map(({ name }) => name))('refuses to load the %s bundle without DB_NAME, so a misconfigured function fails at cold start', async (route) => {
+    const run = await invokeBundle(artifactOf(firstRun, route).bundlePath, customersEvent(), FAKE_AWS_ENV);
 
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('Missing required environment variable DB_NAME');
@@ -81,10 +106,23 @@ describe('buildLambda', () => {
       expect(result?.statusCode).toBe(201);
       const { id } = JSON.parse(result?.body ?? '{}') as { id: string };
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(result?.headers).toMatchObject({ Location: `/customers/${id}` });
+      expect(result?.headers).toMatchObject({ Location: `customers/${id}` });
       const client = createDynamoDbClient();
       await expect(getItem(client, tables.customers, id)).resolves.toMatchObject({ email: { S: VALID_INPUT.email } });
       client.destroy();
+    });
+
+    it('reads that customer back with the get bundle, which needs DB_NAME alone', async () => {
+      const env = { ...FAKE_AWS_ENV, ...tableEnv(), AWS_ENDPOINT_URL_DYNAMODB: endpoint };
+      const { result: createdResult } = await invokeBundle(first.bundlePath, customersEvent({ body: JSON.stringify({ ...VALID_INPUT, email: 'bundle-get@example.com' }) }), env);
+      const { id } = JSON.parse(createdResult?.body ?? '{}') as { id: string };
+
+      const { result } = await invokeBundle(artifactOf(firstRun, 'get-customer').bundlePath, getCustomerEvent(id), {
+        ...FAKE_AWS_ENV, DB_NAME: tables.customers, AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      });
+
+      expect(result?.statusCode).toBe(200);
+      expect(result?.body).toBe(createdResult?.body);
     });
 
     it('replays a create with an Idempotency-Key across two cold starts', async () => {
@@ -117,7 +155,7 @@ describe('buildLambda', () => {
       const [line] = logLines.map((text) => JSON.parse(text) as { error?: { stack?: string } });
       expect(line.error?.stack).toMatch(/service\/src\/repository\.ts:\d+:\d+/);
       // The map covers our code only: the SDK's frames stay in the bundle, never attributed to our files.
-      expect(line.error?.stack?.split('\n')[1]).toMatch(/lambda\/index\.js:\d+:\d+\)$/);
+      expect(line.error?.stack?.split('\n')[1]).toMatch(/create-customer\/index\.js:\d+:\d+\)$/);
     });
 
     // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.

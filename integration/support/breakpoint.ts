@@ -1,14 +1,17 @@
 // A bare Chrome DevTools Protocol client (chrome-remote-interface) that does what a developer does in VS Code: attach
 // to the debug process, set a breakpoint on a TypeScript line (mapped through the bundle's source map), let a request
 // arrive, read an expression in the paused frame, resume, and take the request's answer.
+import path from 'node:path';
 import CDP from 'chrome-remote-interface';
 import { generatedPosition, lineOf } from './source-map';
 
 export interface BreakpointOptions<T> {
   readonly port: number;
-  /** The debug bundle as this machine sees it (its .map beside it). */
-  readonly bundle: string;
-  /** The TypeScript file (absolute) and a text its breakpoint line contains. */
+  /** The checkout make dev DEBUG=1 runs in, as this machine sees it: the debug bundles are in dist/dev/debug/. */
+  readonly root: string;
+  /** The route whose bundle to break in. */
+  readonly route: string;
+  /** The TypeScript file (repository path) and a text its breakpoint line contains. */
   readonly sourceFile: string;
   readonly lineContaining: string;
   /** Evaluated in the paused frame (returned by value). */
@@ -38,9 +41,11 @@ export async function breakOnce<T>(options: BreakpointOptions<T>): Promise<Break
       });
     });
     await client.Debugger.enable({});
-    const position = generatedPosition(options.bundle, options.sourceFile, lineOf(options.sourceFile, options.lineContaining));
+    const bundle = path.join(options.root, 'dist', 'dev', 'debug', options.route, 'index.js');
+    const sourceFile = path.join(options.root, options.sourceFile);
+    const position = generatedPosition(bundle, sourceFile, lineOf(sourceFile, options.lineContaining));
     // By URL: it also binds in a bundle loaded after this call (the debug process loads code on an invocation).
-    await client.Debugger.setBreakpointByUrl({ urlRegex: 'dist/dev/debug/index\\.js$', ...position });
+    await client.Debugger.setBreakpointByUrl({ urlRegex: `dist/dev/debug/${options.route}/index\\.js$`, ...position });
     const answer = options.trigger();
     const hit = await paused;
     return { ...hit, answer: await answer };

@@ -1,5 +1,6 @@
 // The end-to-end assertions on a deployed stack, shared by the host-emulator suite (e2e.test.ts) and the
 // testcontainers suite (testcontainers.test.ts). Each `it` checks one promise the README makes.
+import { randomUUID } from 'node:crypto';
 import {
   GetMethodCommand,
   GetRequestValidatorCommand,
@@ -29,6 +30,11 @@ export function postCustomer(api: DeployedApi, body: string, apiKey?: string): P
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apiKey) headers['x-api-key'] = apiKey;
   return fetch(api.outputs.api_url, { method: 'POST', headers, body });
+}
+
+/** GET a URL of the deployed API (a followed Location, or stage_url + a path). */
+export function getFrom(url: string, apiKey?: string): Promise<Response> {
+  return fetch(url, { headers: apiKey ? { 'x-api-key': apiKey } : {} });
 }
 
 /** What the shared assertion groups need: the deployed stack, clients for its emulator or account, the API key. */
@@ -73,6 +79,49 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     });
   });
 
+  // The README's call POSTs to `make url` (api_url); the Location resolves against that URL, stage and emulator
+  // prefix included, to GET /customers/{id}.
+  it('follows the 201\'s Location from the URL make url prints to GET /customers/{id}, which returns the same customer', async () => {
+    const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `follow-${Date.now()}@example.com` }), apiKey);
+    expect(created.status).toBe(201);
+    const createdBody = await created.text();
+    const location = new URL(created.headers.get('location') ?? '', api.outputs.api_url);
+    const { id } = JSON.parse(createdBody) as { id: string };
+    expect(location.href).toBe(`${api.outputs.stage_url}/customers/${id}`);
+
+    const read = await getFrom(location.href, apiKey);
+
+    expect(read.status).toBe(200);
+    expect(await read.text()).toBe(createdBody);
+    expect(read.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers GET /customers/{id} for an unknown id with 404 and the error body naming id', async () => {
+    const response = await getFrom(`${api.outputs.stage_url}/customers/${randomUUID()}`, apiKey);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ message: 'Not found', errors: [{ field: 'id', rule: 'exists' }] });
+  });
+
+  it('answers GET /customers/{id} for a malformed (2 KB) id with 400 naming id, never a DynamoDB error', async () => {
+    const response = await getFrom(`${api.outputs.stage_url}/customers/${'a'.repeat(2048)}`, apiKey);
+
+    expect(response.status).toBe(400);
+    const body = await response.text();
+    expect(JSON.parse(body)).toMatchObject({ message: 'Validation failed', errors: [{ field: 'id', rule: 'uuid' }] });
+    expect(body).not.toMatch(/arn:aws|ValidationException|dynamodb/i);
+  });
+
+  it('refuses GET /customers/{id} without the API key with 403', async () => {
+    const created = await postCustomer(api, JSON.stringify({ ...seedCustomer, email: `nokey-${Date.now()}@example.com` }), apiKey);
+    const { id } = (await created.json()) as { id: string };
+
+    const response = await getFrom(`${api.outputs.stage_url}/customers/${id}`);
+
+    expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain(seedCustomer.lastname);
+  });
+
   it('stores the table encrypted with the stack\'s own KMS key', async () => {
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: api.outputs.table_name }));
     expect(Table?.TableName).toBe('DA_Serverless');
@@ -83,21 +132,24 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     });
   });
 
-  it('gives the Lambda the DB_NAME held in SSM', async () => {
+  it('gives every route\'s function the DB_NAME held in SSM', async () => {
     const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: api.outputs.db_name_parameter_name }));
-    const config = await clients.lambda.send(
-      new GetFunctionConfigurationCommand({ FunctionName: api.outputs.function_name }),
-    );
     expect(Parameter?.Value).toBe('DA_Serverless');
-    expect(config.Environment?.Variables?.DB_NAME).toBe(Parameter?.Value);
-    expect(config.Runtime).toBe('nodejs24.x');
+    expect(Object.keys(api.outputs.function_names).sort()).toEqual(['create-customer', 'get-customer']);
+    for (const FunctionName of Object.values(api.outputs.function_names)) {
+      const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName }));
+      expect(config.Environment?.Variables?.DB_NAME).toBe(Parameter?.Value);
+      expect(config.Runtime).toBe('nodejs24.x');
+    }
   });
 
-  it('requires an API key on POST /customers and binds the key to the stage through the usage plan', async () => {
-    const method = await clients.apiGateway.send(
-      new GetMethodCommand({ restApiId: api.outputs.api_id, resourceId: await customersResourceId(), httpMethod: 'POST' }),
-    );
-    expect(method.apiKeyRequired).toBe(true);
+  it('requires an API key on POST /customers and GET /customers/{id}, and binds the key to the stage through the usage plan', async () => {
+    for (const [path, httpMethod] of [['/customers', 'POST'], ['/customers/{id}', 'GET']]) {
+      const method = await clients.apiGateway.send(
+        new GetMethodCommand({ restApiId: api.outputs.api_id, resourceId: await resourceId(path), httpMethod }),
+      );
+      expect(method.apiKeyRequired).toBe(true);
+    }
     const plan = await clients.apiGateway.send(new GetUsagePlanCommand({ usagePlanId: api.outputs.usage_plan_id }));
     expect(plan.apiStages).toEqual([expect.objectContaining({ apiId: api.outputs.api_id, stage: api.outputs.stage_name })]);
   });
@@ -136,7 +188,7 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
   it('configures the body validator and model on POST /customers, and an access log format without the key value or bodies', async () => {
     const restApiId = api.outputs.api_id;
     const method = await clients.apiGateway.send(
-      new GetMethodCommand({ restApiId, resourceId: await customersResourceId(), httpMethod: 'POST' }),
+      new GetMethodCommand({ restApiId, resourceId: await resourceId('/customers'), httpMethod: 'POST' }),
     );
     expect(method.requestModels).toEqual({ 'application/json': 'CustomerInput' });
     const validator = await clients.apiGateway.send(
@@ -153,23 +205,23 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
 
   describeDeployedCorpus(() => ({ api, clients, apiKey }));
 
-  async function customersResourceId(): Promise<string> {
+  async function resourceId(path: string): Promise<string> {
     const { items } = await clients.apiGateway.send(new GetResourcesCommand({ restApiId: api.outputs.api_id }));
-    const resource = items?.find((item) => item.path === '/customers');
-    if (!resource?.id) throw new Error('no /customers resource on the deployed API');
+    const resource = items?.find((item) => item.path === path);
+    if (!resource?.id) throw new Error(`no ${path} resource on the deployed API`);
     return resource.id;
   }
 }
 
-/** After destroy: the table, function, API and key are gone (a KMS key can only be scheduled for deletion). */
+/** After destroy: the table, functions, API and key are gone (a KMS key can only be scheduled for deletion). */
 export async function expectStackGone(endpoint: string, outputs: StackOutputs): Promise<void> {
   const clients = awsClients(endpoint);
   await expect(clients.dynamodb.send(new DescribeTableCommand({ TableName: outputs.table_name }))).rejects.toBeInstanceOf(
     ResourceNotFoundException,
   );
-  await expect(clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_name }))).rejects.toMatchObject({
-    name: 'ResourceNotFoundException',
-  });
+  for (const FunctionName of Object.values(outputs.function_names)) {
+    await expect(clients.lambda.send(new GetFunctionCommand({ FunctionName }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  }
   await expect(clients.apiGateway.send(new GetRestApiCommand({ restApiId: outputs.api_id }))).rejects.toMatchObject({
     name: 'NotFoundException',
   });

@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface StackOutputs {
+  /** POST /customers: what `make url` prints. */
   api_url: string;
+  /** The stage's base URL: every route is stage_url + its path. */
+  stage_url: string;
   api_id: string;
   stage_name: string;
   api_key_parameter_name: string;
@@ -14,7 +17,8 @@ export interface StackOutputs {
   emails_table_name: string;
   idempotency_table_name: string;
   kms_key_arn: string;
-  function_name: string;
+  /** Route name (service/src/routes.ts) -> its function's name. */
+  function_names: Record<string, string>;
   usage_plan_id: string;
 }
 

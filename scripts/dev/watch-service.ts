@@ -1,17 +1,20 @@
-// Rebuilds the handler with esbuild's incremental `rebuild()` (same build options as `make build`, in memory) each
-// time the source watcher reports that one of the bundle's own files changed (file events, or polling where they do
-// not arrive: source-watcher.ts). After each rebuild: esbuild errors or type errors are printed and nothing is
-// pushed, so the old code keeps serving; otherwise `onBundle` gets the new bundle.
+// Rebuilds the handlers with esbuild's incremental `rebuild()` (the build options `make build` uses, one entry per
+// route, in memory) each time the source watcher reports that one of the bundles' own files changed (file events,
+// or polling where they do not arrive: source-watcher.ts). After each rebuild: esbuild errors or type errors are
+// printed and nothing is pushed, so the old code keeps serving; otherwise `onBundle` gets each route whose bundle
+// changed since the last one it was given (an edit to one route's handler changes that route's bundle alone).
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { context, formatMessages, type Message, type Metafile, type Plugin } from 'esbuild';
+import { context, formatMessages, type Message, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { lambdaBuildOptions } from '../../service/build';
+import { ROUTES } from '../../service/src/routes';
 import { parseWatchMode, watchSources } from './source-watcher';
 import { IncrementalTypeCheck } from './typecheck';
 
 export interface ServiceWatchEvents {
-  /** A bundle that built and type-checked; `startedAt` is when the watcher noticed the change (performance.now()). */
-  onBundle(bundle: LambdaBundle, startedAt: number): void;
+  /** A route's bundle that built, type-checked and changed; `startedAt` is when the watcher noticed the change (performance.now()). */
+  onBundle(route: string, bundle: LambdaBundle, startedAt: number): void;
   /** Build or type errors, already formatted. */
   onErrors(kind: 'build' | 'type', text: string): void;
   /** Which watch mode is in force, and any switch. */
@@ -31,12 +34,15 @@ export interface ServiceWatch {
 }
 
 /**
- * `debug`: the bundle for the local debug process (make dev DEBUG=1): not minified, so names and lines read as
- * written, and the first build is handed over too (it is what the debug process starts with).
+ * `debug`: the bundles for the local debug process (make dev DEBUG=1), in dist/dev/debug/<route>/: not minified, so
+ * names and lines read as written, and the first build is handed over too (it is what the debug process starts with).
  */
 export async function watchService(root: string, events: ServiceWatchEvents, { debug = false } = {}): Promise<ServiceWatch> {
   const serviceDir = path.join(root, 'service', 'src');
-  const typeCheck = new IncrementalTypeCheck(path.join(serviceDir, 'index.ts'), serviceDir, path.join(root, 'tsconfig.json'));
+  const outDir = path.join(root, 'dist', 'dev', ...(debug ? ['debug'] : []));
+  const typeCheck = new IncrementalTypeCheck(ROUTES.map((route) => path.join(root, route.handler)), serviceDir, path.join(root, 'tsconfig.json'));
+  // What each route's last bundle was: the first build's (what was just deployed), then the last one handed over.
+  const lastDigest = new Map<string, string>();
   let startedAt = 0;
   let firstBuild = true;
   let inputs: Metafile['inputs'] = {};
@@ -45,7 +51,8 @@ export async function watchService(root: string, events: ServiceWatchEvents, { d
     setup(build) {
       build.onEnd(async (result) => {
         if (result.metafile) inputs = result.metafile.inputs;
-        // The first build is what was just deployed: it only warms the type checker (its first pass takes seconds).
+        // The first build is what was just deployed: it only records the bundles and warms the type checker (its
+        // first pass takes seconds).
         const initial = firstBuild;
         firstBuild = false;
         if (result.errors.length > 0) {
@@ -63,21 +70,29 @@ export async function watchService(root: string, events: ServiceWatchEvents, { d
           events.onErrors('type', typeErrors.join('\n'));
           return;
         }
-        const output = (suffix: string) => result.outputFiles?.find((file) => file.path.endsWith(suffix))?.contents;
-        const js = output('index.js');
-        if (js && (!initial || debug)) events.onBundle({ path: outfile, js, map: output('index.js.map') }, startedAt);
+        for (const { name } of ROUTES) {
+          const bundlePath = path.join(outDir, name, 'index.js');
+          const output = (suffix: string) => outputOf(result.outputFiles, `${bundlePath}${suffix}`);
+          const js = output('');
+          if (!js) continue;
+          const map = output('.map');
+          const digest = createHash('sha256').update(js).update(map ?? '').digest('hex');
+          if (lastDigest.get(name) === digest) continue;
+          lastDigest.set(name, digest);
+          if (!initial || debug) events.onBundle(name, { path: bundlePath, js, map }, startedAt);
+        }
       });
     },
   };
-  const outfile = path.join(root, 'dist', 'dev', debug ? 'debug' : 'lambda', 'index.js');
+  const options = lambdaBuildOptions(outDir);
   const ctx = await context({
-    ...lambdaBuildOptions(outfile),
+    ...options,
     ...(debug ? { minify: false } : {}),
     // In memory: dist/ keeps what `make build` made for the deploy.
     write: false,
     // esbuild prints nothing itself; errors are reported once, by onErrors.
     logLevel: 'silent',
-    plugins: [reload],
+    plugins: [...(options.plugins ?? []), reload],
     // Its inputs: the files whose change rebuilds (a test file or a new, not yet imported file changes nothing).
     metafile: true,
   });
@@ -101,7 +116,7 @@ export async function watchService(root: string, events: ServiceWatchEvents, { d
   };
 }
 
-/** The bundle's inputs under `dir`; before a first successful build, every TypeScript file there. */
+/** The bundles' inputs under `dir`; before a first successful build, every TypeScript file there. */
 function ownInputs(root: string, dir: string, inputs: Metafile['inputs']): string[] {
   const known = Object.keys(inputs).map((input) => path.resolve(root, input));
   const files = known.length > 0 ? known : readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => path.join(dir, file));
@@ -131,6 +146,9 @@ class LatestOnly {
     this.running = false;
   }
 }
+
+const outputOf = (files: OutputFile[] | undefined, file: string): Uint8Array | undefined =>
+  files?.find((output) => output.path === file)?.contents;
 
 const formatted = async (messages: Message[]): Promise<string> =>
   (await formatMessages(messages, { kind: 'error', color: process.stdout.isTTY })).join('').trimEnd();

@@ -28,10 +28,14 @@ export interface IdempotencyRecord extends IdempotentCreate {
   nowSeconds: number;
 }
 
-export interface Store {
+/** What a read needs: the client and the request's deadline. */
+export interface Reader {
   client: DynamoDBClient;
-  tables: TableNames;
   deadline: Deadline;
+}
+
+export interface Store extends Reader {
+  tables: TableNames;
 }
 
 /** What a create came to: written now, or the stored response of the key's first request. */
@@ -146,6 +150,11 @@ async function repairOrphanedClaim(
   return write(store, customer, record, items, 'repairing');
 }
 
+/** The customer with this id, read strongly consistent (a read right after its create sees it), or undefined. */
+export async function readCustomer(reader: Reader, customersTable: string, id: string): Promise<Customer | undefined> {
+  return (await getItem(reader, customersTable, { id })) as Customer | undefined;
+}
+
 async function customerExists(store: Store, id: string): Promise<boolean> {
   return (await getItem(store, store.tables.customers, { id }, 'id')) !== undefined;
 }
@@ -155,7 +164,7 @@ function readRecord(store: Store, record: IdempotencyRecord) {
   return getItem(store, store.tables.idempotency, { id: record.recordId });
 }
 
-async function getItem({ client, deadline }: Store, TableName: string, key: Record<string, string>, ProjectionExpression?: string) {
+async function getItem({ client, deadline }: Reader, TableName: string, key: Record<string, string>, ProjectionExpression?: string) {
   const { Item } = await deadline.run((abortSignal) =>
     client.send(new GetItemCommand({ TableName, Key: marshall(key), ConsistentRead: true, ProjectionExpression }), { abortSignal }),
   );

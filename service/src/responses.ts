@@ -16,9 +16,16 @@ function json(statusCode: number, body: unknown, headers: Record<string, string>
 /** At most this many errors in a response: a 10 KB body of unknown fields would otherwise list hundreds. */
 export const MAX_RESPONSE_ERRORS = 10;
 
-// Fields in a fixed order, so the body does not depend on the order the customer object was built in.
-export function created({ id, firstname, lastname, email, createdAt }: Customer): APIGatewayProxyResult {
-  return json(201, { id, firstname, lastname, email, createdAt }, { Location: `/customers/${id}` });
+// Fields in a fixed order, so the body does not depend on the order the customer object (or item) was built in.
+const customerBody = ({ id, firstname, lastname, email, createdAt }: Customer) => ({ id, firstname, lastname, email, createdAt });
+
+/** `location`: where GET reads the customer, relative to the request URL (service/src/location.ts). */
+export function created(customer: Customer, location: string): APIGatewayProxyResult {
+  return json(201, customerBody(customer), { Location: location });
+}
+
+export function found(customer: Customer): APIGatewayProxyResult {
+  return json(200, customerBody(customer));
 }
 
 /** The failure's message and rules; past MAX_RESPONSE_ERRORS, the first ones and `errorCount`, the total. */

@@ -57,3 +57,19 @@ export const LAMBDA_CONTEXT: Context = {
   fail: () => undefined,
   succeed: () => undefined,
 };
+
+/** A REST API (v1) proxy event for GET /customers/{id}, as API Gateway sends it; override any part. */
+export function getCustomerEvent(id: string | null, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  const base = customersEvent();
+  return {
+    ...base,
+    resource: '/customers/{id}',
+    path: `/customers/${id ?? ''}`,
+    httpMethod: 'GET',
+    headers: { 'x-api-key': 'fixture-api-key-never-logged' },
+    pathParameters: id === null ? null : { id },
+    body: null,
+    requestContext: { ...base.requestContext, httpMethod: 'GET', path: `/dev/customers/${id ?? ''}`, resourcePath: '/customers/{id}' },
+    ...overrides,
+  };
+}

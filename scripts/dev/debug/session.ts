@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { buildLambda } from '../../../service/build';
+import { buildLambdas } from '../../../service/build';
 import { pushFunctionCode } from '../function-code';
 import type { DebugFunctionConfig, FromRuntime, ToRuntime } from './protocol';
 import { relayHost } from './relay-address';
@@ -118,9 +118,10 @@ export class DebugSession {
   }
 }
 
-/** The real code as `make build` makes it, for every function (one bundle today). */
-export async function builtZips(root: string, functionNames: readonly string[]): Promise<ReadonlyMap<string, Buffer>> {
-  const { zipPath } = await buildLambda(path.join(root, 'dist'));
-  const zip = await readFile(zipPath);
-  return new Map(functionNames.map((name) => [name, zip]));
+/** The real code as `make build` makes it, by function name: each route's zip (`functions`: route -> function). */
+export async function builtZips(root: string, functions: Readonly<Record<string, string>>): Promise<ReadonlyMap<string, Buffer>> {
+  const artifacts = await buildLambdas(path.join(root, 'dist'));
+  return new Map(await Promise.all(artifacts
+    .filter(({ route }) => functions[route] !== undefined)
+    .map(async ({ route, zipPath }) => [functions[route], await readFile(zipPath)] as const)));
 }

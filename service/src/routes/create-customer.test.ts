@@ -1,11 +1,12 @@
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoDbClient } from './clients';
-import { createHandler, type CustomersHandler } from './handler';
-import type { TableNames } from './repository';
-import { countItems, createTestTables, getEmailClaim, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
-import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+import { createDynamoDbClient } from '../clients';
+import { createHandler } from './create-customer';
+import type { ApiHandler } from '../route-handler';
+import type { TableNames } from '../repository';
+import { countItems, createTestTables, getEmailClaim, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../../test-support/dynamodb';
+import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../../test-support/events';
+import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
 
@@ -23,7 +24,7 @@ describe('POST /customers against MiniStack DynamoDB', () => {
 
   const silentLogger = new Logger({ logLevel: 'SILENT' });
   let idCounter = 0;
-  const handlerWith = (logger = silentLogger): CustomersHandler =>
+  const handlerWith = (logger = silentLogger): ApiHandler =>
     createHandler({ client, tables, logger, newId: () => nextId, now: () => FIXED_NOW });
 
   // Fresh tables per test: most tests post the same email, which may only be registered once.
@@ -32,14 +33,22 @@ describe('POST /customers against MiniStack DynamoDB', () => {
     tables = await createTestTables(client);
   });
 
-  it('creates the customer and returns it with 201 and a Location header', async () => {
+  it('creates the customer and returns it with 201 and a Location header relative to the request URL', async () => {
     // Act
     const result = await handlerWith()(jsonEvent(VALID_INPUT));
 
     // Assess
     expect(result.statusCode).toBe(201);
-    expect(result.headers).toMatchObject({ Location: `/customers/${nextId}`, 'Content-Type': 'application/json' });
+    // Resolved against .../v1/customers (whatever comes before): .../v1/customers/<id> (location.test.ts).
+    expect(result.headers).toMatchObject({ Location: `customers/${nextId}`, 'Content-Type': 'application/json' });
     expect(JSON.parse(result.body)).toEqual({ id: nextId, ...VALID_INPUT, createdAt: FIXED_NOW.toISOString() });
+  });
+
+  it('points Location at the customer from a request URL with a trailing slash too', async () => {
+    const result = await handlerWith()(jsonEvent(VALID_INPUT, { path: '/customers/' }));
+
+    expect(result.statusCode).toBe(201);
+    expect(new URL(result.headers?.Location as string, 'https://api.example.com/v1/customers/').href).toBe(`https://api.example.com/v1/customers/${nextId}`);
   });
 
   it('stores exactly id, firstname, lastname, email and createdAt as strings', async () => {
