@@ -15,6 +15,7 @@ export type ToRuntime =
   | { readonly type: 'load'; readonly name: string; readonly bundle: string };
 
 export type FromRuntime =
-  | { readonly type: 'listening'; readonly port: number }
+  /** `inspector`: the inspector's WebSocket URL, undefined when it could not start (its port taken). */
+  | { readonly type: 'listening'; readonly port: number; readonly inspector?: string }
   | { readonly type: 'loaded'; readonly name: string }
   | { readonly type: 'invoked'; readonly name: string; readonly ms: number; readonly error?: string };

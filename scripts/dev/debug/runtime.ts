@@ -6,6 +6,7 @@
 // code sees what it sees in Lambda (its table names, its role). New code is loaded on the next invocation.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { url as inspectorUrl } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { FromRuntime, ToRuntime, DebugFunctionConfig } from './protocol';
@@ -129,7 +130,7 @@ process.on('message', (message: ToRuntime) => {
     for (const config of message.functions) functions.set(config.name, { config });
     const server = createServer(serve);
     server.keepAliveTimeout = 60_000;
-    server.listen(0, message.bind, () => send({ type: 'listening', port: (server.address() as AddressInfo).port }));
+    server.listen(0, message.bind, () => send({ type: 'listening', port: (server.address() as AddressInfo).port, inspector: inspectorUrl() }));
   } else if (message.type === 'load') {
     const fn = functions.get(message.name);
     if (fn) {

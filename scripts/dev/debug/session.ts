@@ -77,9 +77,13 @@ export class DebugSession {
       for (const line of lines) options.onOutput(line);
     });
     const port = await new Promise<number>((resolve, reject) => {
-      runtime.once('exit', (code) => reject(new Error(`the debug process exited (${code}) before it listened: is port ${inspector.port} taken? (DEBUG_PORT)`)));
+      runtime.once('exit', (code) => reject(new Error(`the debug process exited (${code}) before it listened`)));
       runtime.on('message', (message: FromRuntime) => {
-        if (message.type === 'listening') resolve(message.port);
+        if (message.type !== 'listening') return;
+        if (message.inspector) return resolve(message.port);
+        runtime.kill();
+        // Node carries on without an inspector when its port is taken: a debug session without one is no use.
+        reject(new Error(`the inspector could not listen on ${inspector.host}:${inspector.port} (another debugger or make debug?): set DEBUG_PORT`));
       });
       runtime.send({ type: 'start', bind: host, token, functions } satisfies ToRuntime);
     });
