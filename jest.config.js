@@ -49,7 +49,7 @@ module.exports = {
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
     // The compose path end to end (make deploy, the README call, make dev, through the tools container) and the
     // LocalStack wiring: needs Docker Compose.
-    project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/compose-dev.test.ts', '<rootDir>/integration/compose-debug.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
+    project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/compose-dev.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
     // Secrets at rest after a local deploy, and the aws profile's settings rehearsed on the host emulator.
     project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts']),
     // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).

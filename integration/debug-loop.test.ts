@@ -12,7 +12,7 @@ import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
 import {
-  copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer, wrapHandler, type RepoCopy, type Reply,
+  cleanUpCopy, copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer, wrapHandler, type RepoCopy, type Reply,
 } from './support/dev-loop';
 import { breakOnce } from './support/breakpoint';
 import type { StackOutputs } from './support/stack';
@@ -97,15 +97,7 @@ beforeAll(async () => {
 }, 30 * minutes);
 
 afterAll(async () => {
-  try {
-    if (loop) await loop.interrupt().catch(() => process.kill(-(loop as DevLoop).pid, 'SIGKILL'));
-    if (copy && deployed) inCopy('scripts/deploy.sh', ['down', 'local']);
-  } finally {
-    if (copy) {
-      inCopy('scripts/emulator.sh', ['stop']);
-      copy.remove();
-    }
-  }
+  await cleanUpCopy(copy, loop, deployed, env());
 }, 10 * minutes);
 
 describe('make dev DEBUG=1 on MiniStack', () => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from '../integration/support/aws-clients';
-import { copyRepo, devEnv, DevLoop, headerWrapper, postCustomer, wrapHandler } from '../integration/support/dev-loop';
+import { cleanUpCopy, copyRepo, devEnv, DevLoop, postCustomer, timeEdit } from '../integration/support/dev-loop';
 import type { StackOutputs } from '../integration/support/stack';
 import { percentile, summary } from './bench/percentiles';
 
@@ -70,20 +70,11 @@ async function main(): Promise<void> {
     const editToLive: number[] = [];
     const loopSaid: number[] = [];
     for (let edit = 1; edit <= edits; edit++) {
-      const began = performance.now();
-      wrapHandler(copy.root, headerWrapper({ [HEADER]: String(edit) }));
-      let tries = 0;
-      for (;;) {
-        tries++;
-        const reply = await postCustomer(outputs.api_url, key, email).catch(() => undefined);
-        if (reply?.headers.get(HEADER) === String(edit)) break;
-        if (performance.now() - began > 60_000) throw new Error(`edit ${edit} not live after 60 s; make dev said:\n${loop.output.slice(mark)}`);
-      }
-      editToLive.push(performance.now() - began);
-      const live = await loop.waitFor(/live \S+ in (\d+) ms/, 30_000, mark);
-      loopSaid.push(Number(live.match[1]));
-      mark = live.end;
-      console.log(`edit ${String(edit).padStart(2)}: live after ${Math.round(editToLive.at(-1) as number)} ms (${tries} requests); loop said ${live.match[0]}`);
+      const timed = await timeEdit({ loop, root: copy.root, url: outputs.api_url, key, email, header: HEADER, value: String(edit), loopSays: /live \S+ in (\d+) ms/, from: mark });
+      mark = timed.end;
+      editToLive.push(timed.live);
+      loopSaid.push(Number(timed.loopSaid[1]));
+      console.log(`edit ${String(edit).padStart(2)}: live after ${Math.round(timed.live)} ms (${timed.requests} requests); loop said ${timed.loopSaid[0]}`);
       await sleep(300); // idle between edits, as a person's are
     }
     console.log(`\nrelay added per request (p50 DEBUG=1 - p50 make dev, same emulator, one run): ` +
@@ -91,10 +82,7 @@ async function main(): Promise<void> {
     console.log(`debug edit-to-live over ${edits} edits (file write -> first response from the new code): ${summary(editToLive)}`);
     console.log(`loop's "live in" (watcher noticed -> debug process has the new bundle):        ${summary(loopSaid)}`);
   } finally {
-    if (loop) await loop.interrupt(120_000).catch((error: unknown) => console.error(String(error)));
-    if (deployed) inCopy('scripts/deploy.sh', ['down', 'local']);
-    inCopy('scripts/emulator.sh', ['stop']);
-    copy.remove();
+    await cleanUpCopy(copy, loop, deployed, env);
   }
 }
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from '../integration/support/aws-clients';
-import { copyRepo, devEnv, DevLoop, headerWrapper, postCustomer, wrapHandler } from '../integration/support/dev-loop';
+import { cleanUpCopy, copyRepo, devEnv, DevLoop, postCustomer, timeEdit } from '../integration/support/dev-loop';
 import type { StackOutputs } from '../integration/support/stack';
 import { summary } from './bench/percentiles';
 
@@ -45,24 +45,15 @@ async function main(): Promise<void> {
     const reloads: number[] = [];
     let first: { live: number; reloaded: number } | undefined;
     for (let edit = 0; edit <= edits; edit++) {
-      const began = performance.now();
-      wrapHandler(copy.root, headerWrapper({ [HEADER]: String(edit) }));
-      let requests = 0;
-      for (;;) {
-        requests++;
-        const reply = await postCustomer(outputs.api_url, key, email).catch(() => undefined);
-        if (reply?.headers.get(HEADER) === String(edit)) break;
-        if (performance.now() - began > 60_000) throw new Error(`edit ${edit} not live after 60 s; make dev said:\n${loop.output.slice(mark)}`);
-      }
-      const live = performance.now() - began;
-      const reloaded = await loop.waitFor(/reloaded \S+ in (\d+) ms/, 30_000, mark);
-      mark = reloaded.end;
-      if (edit === 0) first = { live, reloaded: Number(reloaded.match[1]) };
+      const timed = await timeEdit({ loop, root: copy.root, url: outputs.api_url, key, email, header: HEADER, value: String(edit), loopSays: /reloaded \S+ in (\d+) ms/, from: mark });
+      mark = timed.end;
+      const reloaded = Number(timed.loopSaid[1]);
+      if (edit === 0) first = { live: timed.live, reloaded };
       else {
-        editToLive.push(live);
-        reloads.push(Number(reloaded.match[1]));
+        editToLive.push(timed.live);
+        reloads.push(reloaded);
       }
-      console.log(`${edit === 0 ? 'first edit' : `edit ${String(edit).padStart(5)}`}: live after ${Math.round(live)} ms (${requests} requests); loop said ${reloaded.match[0]}`);
+      console.log(`${edit === 0 ? 'first edit' : `edit ${String(edit).padStart(5)}`}: live after ${Math.round(timed.live)} ms (${timed.requests} requests); loop said ${timed.loopSaid[0]}`);
       await sleep(500); // let the loop go idle, as between a person's edits
     }
     const watchLine = /watching (with file events|by polling)[^\n]*/.exec(loop.output)?.[0] ?? 'watch mode not printed';
@@ -71,10 +62,7 @@ async function main(): Promise<void> {
     console.log(`edit-to-live over ${edits} further edits (file write -> first response from the new code): ${summary(editToLive)}`);
     console.log(`reloaded in (esbuild noticed the change -> function update Successful):   ${summary(reloads)}`);
   } finally {
-    if (loop) await loop.interrupt().catch((error: unknown) => console.error(String(error)));
-    if (deployed) inCopy('scripts/deploy.sh', ['down', 'local']);
-    inCopy('scripts/emulator.sh', ['stop']);
-    copy.remove();
+    await cleanUpCopy(copy, loop, deployed, env);
   }
 }
 

@@ -210,3 +210,53 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * The end of a run of `make dev` in a copy with its own host emulator (tests' afterAll, the benchmarks' finally):
+ * Ctrl-C to a loop still running (SIGKILL to its group if that fails), destroy what was deployed, stop the emulator,
+ * remove the copy.
+ */
+export async function cleanUpCopy(copy: RepoCopy | undefined, loop: DevLoop | undefined, deployed: boolean, env: NodeJS.ProcessEnv): Promise<void> {
+  const inCopy = (command: string, args: string[]) => execFileSync(command, args, { cwd: (copy as RepoCopy).root, env, stdio: 'inherit' });
+  try {
+    if (loop) await loop.interrupt(120_000).catch(() => process.kill(-loop.pid, 'SIGKILL'));
+    if (copy && deployed) inCopy('scripts/deploy.sh', ['down', 'local']);
+  } finally {
+    if (copy) {
+      inCopy('scripts/emulator.sh', ['stop']);
+      copy.remove();
+    }
+  }
+}
+
+export interface TimedEdit {
+  /** File write to the first response carrying the edit's header, in ms. */
+  readonly live: number;
+  readonly requests: number;
+  /** The loop's own line for that edit (`reloaded <route> in N ms`, `live <route> in N ms`). */
+  readonly loopSaid: RegExpExecArray;
+  /** Where that line ended in the loop's output. */
+  readonly end: number;
+}
+
+/**
+ * One timed edit (the benchmarks): the create-customer handler wrapped to add `header: value`, then duplicate-email
+ * requests back to back until one carries it, then the loop's line for it.
+ */
+export async function timeEdit(options: {
+  loop: DevLoop; root: string; url: string; key: string; email: string; header: string; value: string; loopSays: RegExp; from: number;
+}): Promise<TimedEdit> {
+  const { loop, url, key, email, header, value } = options;
+  const began = performance.now();
+  wrapHandler(options.root, headerWrapper({ [header]: value }));
+  let requests = 0;
+  for (;;) {
+    requests++;
+    const reply = await postCustomer(url, key, email).catch(() => undefined);
+    if (reply?.headers.get(header) === value) break;
+    if (performance.now() - began > 60_000) throw new Error(`edit ${value} not live after 60 s; make dev said:\n${loop.output.slice(options.from)}`);
+  }
+  const live = performance.now() - began;
+  const said = await loop.waitFor(options.loopSays, 30_000, options.from);
+  return { live, requests, loopSaid: said.match, end: said.end };
+}
