@@ -55,10 +55,11 @@ AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--v
 COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev debug logs dev-test bench-dev bench-debug console items seed
-.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev _bench-debug _console _items _seed
+.PHONY: help ci deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
+	e2e aws-safety integration-test scan bench tools-image dev debug logs dev-test bench-dev bench-debug browser-test fuzz \
+	console items seed
+.PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
+	_logs _dev-test _bench-dev _bench-debug _browser-test _fuzz _console _items _seed
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -101,6 +102,12 @@ build: ## bundle one Lambda per route (service/src/routes.ts) into dist/<route>.
 	$(RUN) _build
 _build: _deps
 	npx tsx service/build.ts
+
+openapi: ## write dist/openapi.json (OpenAPI 3.0) from the route list and its schemas (service/src/routes.ts); deploys nothing
+	$(PREFLIGHT)
+	$(RUN) _openapi
+_openapi: _deps
+	npx tsx service/openapi.ts
 
 synth: ## synthesize both stacks for ENV into cdktf.out/ENV (no Terraform binary needed)
 	$(PREFLIGHT)
@@ -175,7 +182,9 @@ dev-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 dev-test: ## the dev loop's tests: make dev end to end on MiniStack (started by the suite) in a temporary copy of the repo
 	$(PREFLIGHT)
 	$(RUN) _dev-test
+# The console test opens a page in headless Chromium (Debian's, installed by the toolchain script when missing).
 _dev-test: _build _engine
+	scripts/toolchain.sh chromium
 	npx jest --selectProjects dev --runInBand
 
 bench-dev: EMULATOR_DESC := MiniStack, started by the script inside the runner
@@ -245,6 +254,23 @@ aws-safety: ## deploy to MiniStack: no API key in state or synth output, 0600/07
 	$(RUN) _aws-safety
 _aws-safety: _build _engine
 	npx jest --selectProjects aws-safety --runInBand
+
+browser-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+browser-test: ## hostile web pages in headless Chromium (Debian's, installed when missing) against the emulator: they get nothing
+	$(PREFLIGHT)
+	$(RUN) _browser-test
+_browser-test: _deps
+	scripts/toolchain.sh ministack
+	scripts/toolchain.sh chromium
+	npx jest --selectProjects browser --runInBand
+
+fuzz: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+fuzz: ## schemathesis (bounded, seeded) against the deployed API from dist/openapi.json: deploy to MiniStack, fuzz, destroy
+	$(PREFLIGHT)
+	$(RUN) _fuzz
+_fuzz: _build _openapi _engine
+	scripts/toolchain.sh schemathesis
+	eval "$$(scripts/toolchain.sh env)" && npx jest --selectProjects fuzz --runInBand
 
 integration-test: ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (on this host: it drives Docker)
 	@echo "runner: native (testcontainers drives the Docker engine from this host) · emulator: $(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0) via testcontainers" >&2

@@ -3,7 +3,7 @@ import { IDEMPOTENCY_KEY_HEADER, RequestRejected } from './errors';
 
 export const MAX_BODY_BYTES = 10 * 1024;
 // Long enough for a UUID or a ULID with a prefix; no characters that need escaping in logs or URLs.
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 // application/json or any application/*+json, optionally with charset=utf-8 (JSON text is UTF-8 by RFC 8259).
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;

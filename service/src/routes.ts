@@ -19,8 +19,8 @@ export interface TableUse {
 
 export interface DocumentedResponse {
   readonly description: string;
-  /** The body's schema; without one, the error body (service/src/responses.ts `failed`). */
-  readonly body?: core.$ZodType;
+  /** The body's schema and its name in the OpenAPI document; without one, the error body (responses.ts `failed`). */
+  readonly body?: { readonly name: string; readonly schema: core.$ZodType };
   /** Response headers it sets, with what each means. */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -73,7 +73,7 @@ export const createCustomerRoute = route({
   responses: {
     201: {
       description: 'Created: the customer as stored',
-      body: customerSchema,
+      body: { name: 'Customer', schema: customerSchema },
       headers: { Location: 'The customer\'s URL, relative to the request URL (RFC 9110 §10.2.2): GET it to read the customer' },
     },
     409: { description: 'A customer with this email (compared trimmed and lowercased) already exists' },
@@ -93,7 +93,7 @@ export const getCustomerRoute = route({
   tables: { customers: { variable: 'DB_NAME', actions: ['dynamodb:GetItem'] } },
   request: { pathParameters: customerIdSchema },
   responses: {
-    200: { description: 'The customer as stored (the same fields, in the same order, as the 201)', body: customerSchema },
+    200: { description: 'The customer as stored (the same fields, in the same order, as the 201)', body: { name: 'Customer', schema: customerSchema } },
     404: { description: 'No customer has this id' },
   },
 });
