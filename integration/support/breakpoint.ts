@@ -30,12 +30,15 @@ export interface BreakpointHit<T> {
 export async function breakOnce<T>(options: BreakpointOptions<T>): Promise<BreakpointHit<T>> {
   const client = await CDP({ host: '127.0.0.1', port: options.port });
   try {
+    // Script URLs by id: a paused frame names its script by id (its own url field is deprecated, and empty in Node).
+    const scripts = new Map<string, string>();
+    client.Debugger.scriptParsed(({ scriptId, url }) => scripts.set(scriptId, url));
     const paused = new Promise<{ pausedIn: string; value: unknown }>((resolve, reject) => {
       client.Debugger.paused(({ callFrames: [frame] }) => {
         client.Debugger.evaluateOnCallFrame({ callFrameId: frame.callFrameId, expression: options.expression, returnByValue: true })
           .then(async ({ result }) => {
             await client.Debugger.resume({});
-            resolve({ pausedIn: frame.url, value: result.value });
+            resolve({ pausedIn: scripts.get(frame.location.scriptId) ?? frame.url, value: result.value });
           })
           .catch(reject);
       });

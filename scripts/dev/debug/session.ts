@@ -2,12 +2,13 @@
 // a relay to it (relay-code.ts), hands it each new debug bundle (live without any UpdateFunctionCode), and on stop
 // puts the real bundles back. The inspector listens on DEBUG_INSPECT_HOST:DEBUG_PORT (127.0.0.1:9229; in the compose
 // tools container 0.0.0.0, which compose publishes on the host's 127.0.0.1 only).
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { buildLambdas } from '../../../service/build';
+import { zipPathOf } from '../../../service/build';
 import { pushFunctionCode } from '../function-code';
 import type { DebugFunctionConfig, FromRuntime, ToRuntime } from './protocol';
 import { relayHost } from './relay-address';
@@ -122,10 +123,13 @@ export class DebugSession {
   }
 }
 
-/** The real code as `make build` makes it, by function name: each route's zip (`functions`: route -> function). */
+/**
+ * The real code as `make build` makes it, by function name (`functions`: route -> function). In a process of its own:
+ * Ctrl-C reached this process group's esbuild service too, so this process cannot build any more.
+ */
 export async function builtZips(root: string, functions: Readonly<Record<string, string>>): Promise<ReadonlyMap<string, Buffer>> {
-  const artifacts = await buildLambdas(path.join(root, 'dist'));
-  return new Map(await Promise.all(artifacts
-    .filter(({ route }) => functions[route] !== undefined)
-    .map(async ({ route, zipPath }) => [functions[route], await readFile(zipPath)] as const)));
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'service/build.ts'], { cwd: root });
+  const outDir = path.join(root, 'dist');
+  return new Map(await Promise.all(Object.entries(functions)
+    .map(async ([route, functionName]) => [functionName, await readFile(zipPathOf(outDir, route))] as const)));
 }
