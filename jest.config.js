@@ -64,7 +64,8 @@ module.exports = {
     project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/compose-dev.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
     // Secrets at rest after a local deploy, and the aws profile's settings rehearsed on the host emulator.
     project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts']),
-    // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).
-    project('dev', ['<rootDir>/integration/dev-loop.test.ts', '<rootDir>/integration/data-tools.test.ts', '<rootDir>/integration/debug-loop.test.ts']),
+    // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository, debug mode, the
+    // console (in headless Chromium), items and seed (deploys).
+    project('dev', ['<rootDir>/integration/dev-loop.test.ts', '<rootDir>/integration/data-tools.test.ts', '<rootDir>/integration/debug-loop.test.ts'], withBrowser),
   ],
 };

@@ -35,6 +35,7 @@ describe('cell', () => {
   });
 
   it('cuts a long value with an ellipsis', () => {
-    expect(cell('x'.repeat(50))).toBe(`${'x'.repeat(39)}…`);
+    expect(cell('x'.repeat(70))).toBe(`${'x'.repeat(63)}…`);
+    expect(cell('x'.repeat(64))).toBe('x'.repeat(64));
   });
 });

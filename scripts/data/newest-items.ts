@@ -5,7 +5,8 @@ type Item = Record<string, unknown>;
 
 /** Columns in this order when present, then any other attribute in name order. */
 const LEADING = ['createdAt', 'firstname', 'lastname', 'email', 'id'];
-const MAX_CELL = 40;
+// Wide enough for a UUID and most emails whole; a longer value (a 254-character email) is cut.
+const MAX_CELL = 64;
 
 /** The `count` newest items by createdAt (an ISO timestamp, so text order is time order); items without one last. */
 export function newestFirst(items: Item[], count: number): Item[] {
