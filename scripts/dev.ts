@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     onErrors: (kind, text) => say(`${kind} error; the old code keeps serving:\n${text}`),
     onNotice: say,
     onBundle: (route, bundle, startedAt) => {
+      const bundledAt = performance.now();
       const number = (latestBundle.get(route) ?? 0) + 1;
       latestBundle.set(route, number);
       void queue.run(async () => {
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
         const debug = started.debug;
         if (!debug) {
           await pushFunctionCode(lambda, functionName, await zipBundle(bundle));
-          say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms`);
+          say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms (built and type-checked in ${Math.round(bundledAt - startedAt)} ms)`);
           return;
         }
         await writeBundle(bundle);
