@@ -128,7 +128,7 @@ process.on('message', (message: ToRuntime) => {
   if (message.type === 'start') {
     token = Buffer.from(message.token);
     for (const config of message.functions) functions.set(config.name, { config });
-    const server = createServer(serve);
+    const server = createServer({ noDelay: true }, serve);
     server.keepAliveTimeout = 60_000;
     server.listen(0, message.bind, () => send({ type: 'listening', port: (server.address() as AddressInfo).port, inspector: inspectorUrl() }));
   } else if (message.type === 'load') {
