@@ -10,8 +10,7 @@
 //
 // Environment: DEPLOY_ID (workspace, default `local`), EMULATOR_ENDPOINT; scripts/lib/profile-env.sh local sets the
 // SDK's endpoint and test credentials (the Makefile sources it).
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -29,11 +28,11 @@ const INFRA_SETTLE_MS = 300;
 const colour = process.stdout.isTTY === true;
 const say = (line: string) => console.log(colour ? `\u001b[36m[dev]\u001b[0m ${line}` : `[dev] ${line}`);
 
-/** A debug bundle on disk, where its source map's relative paths point from. */
-async function writeBundle(bundle: LambdaBundle): Promise<void> {
-  await mkdir(path.dirname(bundle.path), { recursive: true });
-  await writeFile(bundle.path, bundle.js);
-  if (bundle.map) await writeFile(`${bundle.path}.map`, bundle.map);
+/** A debug bundle on disk, where its source map's relative paths point from (synchronously: see onBundle). */
+function writeBundle(bundle: LambdaBundle): void {
+  mkdirSync(path.dirname(bundle.path), { recursive: true });
+  writeFileSync(bundle.path, bundle.js);
+  if (bundle.map) writeFileSync(`${bundle.path}.map`, bundle.map);
 }
 
 /** Runs jobs one at a time, in order. */
@@ -115,35 +114,41 @@ async function main(): Promise<void> {
   // Per route: a push queued behind a newer bundle of the same route is dropped (only its latest code matters).
   const latestBundle = new Map<string, number>();
   started.service = await watchService(ROOT, {
-    onErrors: (kind, text) => say(`${kind} error; the old code keeps serving:\n${text}`),
+    onErrors: (kind, text) => say(debugMode && kind === 'type'
+      ? `type error (debug mode runs the new code anyway; make dev would keep the old code serving):\n${text}`
+      : `${kind} error; the old code keeps serving:\n${text}`),
     onNotice: say,
     onBundle: (route, bundle, startedAt) => {
       const bundledAt = performance.now();
+      const functionName = outputs.function_names[route];
+      const debug = started.debug;
+      if (debug && functionName) {
+        // Now, before the type check that follows in this turn: the debug process loads it meanwhile.
+        writeBundle(bundle);
+        const loaded = debug.load(functionName, bundle.path);
+        void queue.run(async () => {
+          await loaded;
+          if (awaitingFirstBundle.size === 0) {
+            say(`live ${route} in ${Math.round(performance.now() - startedAt)} ms (in the debug process; no UpdateFunctionCode)`);
+            return;
+          }
+          awaitingFirstBundle.delete(route);
+          if (awaitingFirstBundle.size > 0) return;
+          await debug.installRelays();
+          const { host, port } = debug.inspector;
+          say(`debug mode: ${Object.keys(outputs.function_names).join(', ')} run in a local process under the inspector on ` +
+            `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port} (VS Code: "Attach to make dev DEBUG=1"; Chrome: chrome://inspect); ` +
+            `requests still go through API Gateway and Lambda, whose code is now a relay to ${debug.target.host}:${debug.target.port}. Ctrl-C puts the real code back`);
+        });
+        return;
+      }
       const number = (latestBundle.get(route) ?? 0) + 1;
       latestBundle.set(route, number);
       void queue.run(async () => {
         if (number !== latestBundle.get(route) || stopping.signal.aborted) return;
-        const functionName = outputs.function_names[route];
         if (!functionName) throw new Error(`route ${route} has no deployed function yet: it is new; an infra/ change or a restart deploys it`);
-        const debug = started.debug;
-        if (!debug) {
-          await pushFunctionCode(lambda, functionName, await zipBundle(bundle));
-          say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms (built and type-checked in ${Math.round(bundledAt - startedAt)} ms)`);
-          return;
-        }
-        await writeBundle(bundle);
-        await debug.load(functionName, bundle.path);
-        if (awaitingFirstBundle.size === 0) {
-          say(`live ${route} in ${Math.round(performance.now() - startedAt)} ms (in the debug process; no UpdateFunctionCode)`);
-          return;
-        }
-        awaitingFirstBundle.delete(route);
-        if (awaitingFirstBundle.size > 0) return;
-        await debug.installRelays();
-        const { host, port } = debug.inspector;
-        say(`debug mode: ${Object.keys(outputs.function_names).join(', ')} run in a local process under the inspector on ` +
-          `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port} (VS Code: "Attach to make dev DEBUG=1"; Chrome: chrome://inspect); ` +
-          `requests still go through API Gateway and Lambda, whose code is now a relay to ${debug.target.host}:${debug.target.port}. Ctrl-C puts the real code back`);
+        await pushFunctionCode(lambda, functionName, await zipBundle(bundle));
+        say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms (built and type-checked in ${Math.round(bundledAt - startedAt)} ms)`);
       });
     },
   }, { debug: debugMode });
