@@ -6,16 +6,12 @@
 // served by it, with the local process gone.
 // The whole scenario runs in beforeAll; each `it` asserts one thing it observed.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
 import {
-  cleanUpCopy, copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer, wrapHandler, type RepoCopy, type Reply,
+  cleanUpCopy, copyRepo, deployedInCopy, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer, wrapHandler, type RepoCopy, type Reply,
 } from './support/dev-loop';
 import { breakOnce } from './support/breakpoint';
-import type { StackOutputs } from './support/stack';
 
 const port = process.env.DEV_TEST_EMULATOR_PORT ?? '4598';
 const debugPort = process.env.DEV_TEST_DEBUG_PORT ?? '9229';
@@ -59,10 +55,8 @@ beforeAll(async () => {
   deployed = true;
   seen.banner = banner.match[0];
   let mark = banner.end;
-  const outputs = JSON.parse(readFileSync(path.join(root, '.state', deployId, 'outputs.json'), 'utf8')) as StackOutputs;
+  const { outputs, key } = await deployedInCopy(root, deployId, endpoint);
   const clients = awsClients(endpoint);
-  const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
-  const key = Parameter?.Value as string;
   const deployedCode = async () =>
     (await clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_names[ROUTE] }))).Configuration?.CodeSha256;
 

@@ -8,13 +8,8 @@
 // Every request is a duplicate-email 409, so nothing is written. The inspector listens on BENCH_DEBUG_PORT (9229).
 // Cleans up: Ctrl-C to the loop, destroy, emulator stopped, copy removed.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { awsClients } from '../integration/support/aws-clients';
-import { cleanUpCopy, copyRepo, devEnv, DevLoop, postCustomer, timeEdit } from '../integration/support/dev-loop';
-import type { StackOutputs } from '../integration/support/stack';
+import { cleanUpCopy, copyRepo, deployedInCopy, devEnv, DevLoop, postCustomer, timeEdit } from '../integration/support/dev-loop';
 import { percentile, summary } from './bench/percentiles';
 
 const port = process.env.BENCH_EMULATOR_PORT ?? '4597';
@@ -50,11 +45,7 @@ async function main(): Promise<void> {
     loop = DevLoop.start(copy.root, env);
     await loop.waitFor(/watching service\//, 15 * 60_000);
     deployed = true;
-    const outputs = JSON.parse(readFileSync(path.join(copy.root, '.state', deployId, 'outputs.json'), 'utf8')) as StackOutputs;
-    const { Parameter } = await awsClients(`http://127.0.0.1:${port}`).ssm.send(
-      new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }),
-    );
-    const key = Parameter?.Value as string;
+    const { outputs, key } = await deployedInCopy(copy.root, deployId, `http://127.0.0.1:${port}`);
     const email = `bench-debug-${Date.now()}@example.com`;
     await postCustomer(outputs.api_url, key, email); // later requests with this email are 409s: nothing written
 

@@ -6,6 +6,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { awsClients } from './aws-clients';
+import type { StackOutputs } from './stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -259,4 +262,12 @@ export async function timeEdit(options: {
   const live = performance.now() - began;
   const said = await loop.waitFor(options.loopSays, 30_000, options.from);
   return { live, requests, loopSaid: said.match, end: said.end };
+}
+
+/** What a copy's deploy wrote (.state/<deployId>/outputs.json) and the API key, read from SSM on its emulator. */
+export async function deployedInCopy(root: string, deployId: string, endpoint: string): Promise<{ outputs: StackOutputs; key: string }> {
+  const outputs = JSON.parse(readFileSync(path.join(root, '.state', deployId, 'outputs.json'), 'utf8')) as StackOutputs;
+  const { Parameter } = await awsClients(endpoint).ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
+  if (!Parameter?.Value) throw new Error(`no value in ${outputs.api_key_parameter_name}`);
+  return { outputs, key: Parameter.Value };
 }
