@@ -160,7 +160,8 @@ describe('make dev DEBUG=1 through compose', () => {
       port: Number(debugPort),
       root,
       route: 'create-customer',
-      sourceFile: 'service/src/routes/create-customer.ts',
+      // The edit above left the route's handler wrapped; the real one is beside it, in the bundle all the same.
+      sourceFile: 'service/src/routes/original-create-customer.ts',
       lineContaining: 'readJsonObject(event)',
       expression: 'JSON.parse(event.body).firstname',
       trigger: () => post(outputs.api_url, key, undefined, 'Compose'),

@@ -76,7 +76,8 @@ export function copyRepo({ linkNodeModules = true } = {}): RepoCopy {
     }
   }
   if (linkNodeModules) symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
-  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+  // Retries: a tools container that is still ending can write into the copy while it is being removed (ENOTEMPTY).
+  return { root, remove: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 }) };
 }
 
 /**
