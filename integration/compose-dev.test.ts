@@ -146,7 +146,8 @@ describe('make dev DEBUG=1 through compose', () => {
 
   beforeAll(async () => {
     const root = (copy as RepoCopy).root;
-    loop = DevLoop.start(root, { ...env(), DEBUG: '1', DEBUG_PORT: debugPort });
+    // In a terminal, as a user runs it: Ctrl-C is typed, and the loop in the container restores the code before it ends.
+    loop = DevLoop.startInTerminal(root, { ...env(), DEBUG: '1', DEBUG_PORT: debugPort });
     const banner = await loop.waitFor(/debug mode: .*Ctrl-C puts the real code back/, 10 * minutes);
     debugSeen.banner = banner.match[0];
     const outputs = JSON.parse(readFileSync(path.join(root, '.state/local/outputs.json'), 'utf8')) as StackOutputs;
@@ -169,7 +170,7 @@ describe('make dev DEBUG=1 through compose', () => {
     debugSeen.relayCode = await code();
 
     const mark = loop.output.length;
-    await loop.interrupt(2 * minutes);
+    await loop.typeCtrlC(2 * minutes);
     debugSeen.stopOutput = loop.output.slice(mark);
     loop = undefined;
     debugSeen.codeAfterStop = await code();
