@@ -32,6 +32,7 @@ import { countItems, scanItems } from './lib/scan-table';
 import { baselineBuild, type Build } from './bench/baseline-build';
 import { startCountingProxy } from './bench/counting-proxy';
 import { createTables } from './bench/dynamodb-tables';
+import { percentile } from './bench/percentiles';
 
 const ROOT = path.resolve(__dirname, '..');
 // The baseline had one function, the create; this build's create route is what compares with it.
@@ -95,10 +96,6 @@ function readOptions(): Options {
 
 // ---------- statistics ----------
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const median = (values: number[]) => percentile(values, 50);
 
