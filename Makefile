@@ -56,9 +56,9 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev bench-deploy
+	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev bench-deploy browser-test fuzz
 .PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev _bench-deploy
+	_logs _dev-test _bench-dev _bench-deploy _browser-test _fuzz
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -221,6 +221,23 @@ aws-safety: ## deploy to MiniStack: no API key in state or synth output, 0600/07
 	$(RUN) _aws-safety
 _aws-safety: _build _engine
 	npx jest --selectProjects aws-safety --runInBand
+
+browser-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+browser-test: ## hostile web pages in headless Chromium (Debian's, installed when missing) against the emulator: they get nothing
+	$(PREFLIGHT)
+	$(RUN) _browser-test
+_browser-test: _deps
+	scripts/toolchain.sh ministack
+	scripts/toolchain.sh chromium
+	npx jest --selectProjects browser --runInBand
+
+fuzz: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+fuzz: ## schemathesis (bounded, deterministic) against the deployed API from dist/openapi.json: deploy to MiniStack, fuzz, destroy
+	$(PREFLIGHT)
+	$(RUN) _fuzz
+_fuzz: _build _openapi _engine
+	scripts/toolchain.sh schemathesis
+	eval "$$(scripts/toolchain.sh env)" && npx jest --selectProjects fuzz --runInBand
 
 integration-test: ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (on this host: it drives Docker)
 	@echo "runner: native (testcontainers drives the Docker engine from this host) · emulator: $(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0) via testcontainers" >&2

@@ -30,6 +30,8 @@ export interface LocalTarget {
    * AWS_REHEARSAL_ENDPOINT, with the toolchain's provider by explicit opt-in, as this machine has no registry).
    */
   profile?: 'local' | 'aws';
+  /** Test-only: changes the synthesized stacks (cdktf.out/<deployId>/stacks) before they are deployed. */
+  editSynth?: (stacksDir: string) => void;
 }
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -52,6 +54,7 @@ function run(target: LocalTarget, command: string, args: string[]): void {
 export function deployStack(target: LocalTarget): StackOutputs {
   const env = target.profile ?? 'local';
   run(target, 'make', ['_synth', `ENV=${env}`]);
+  target.editSynth?.(path.join(repoRoot, 'cdktf.out', target.deployId, 'stacks'));
   run(target, 'scripts/deploy.sh', ['up', env]);
   const outputsFile = path.join(repoRoot, '.state', target.deployId, 'outputs.json');
   return JSON.parse(readFileSync(outputsFile, 'utf8')) as StackOutputs;
