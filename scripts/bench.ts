@@ -385,7 +385,7 @@ async function benchApi(options: Options): Promise<boolean> {
     });
     const added = (await countItems(clients.dynamodb, outputs.table_name)) - before;
     const created = run.samples.filter((sample): sample is Sample & { id: string } => sample.status === 201 && sample.id !== undefined);
-    // The reads: each created customer, by the URL its 201's Location gives (GET /customers/{id}).
+    // The reads: each created customer at GET /customers/{id} (where its 201's Location resolves to).
     let readThrottled = 0;
     const reads = await timedLoad(created.length, options.concurrency, async (index) => {
       const { id } = created[index];
