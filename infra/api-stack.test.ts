@@ -124,14 +124,15 @@ describe.each([
       expect(role.Principal).toEqual({ AWS: [lambdaRoleArn()] });
       expect([...asList(role.Action)].sort()).toEqual([...KMS_VIA_DYNAMODB].sort());
       expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
-      expect(statements).toHaveLength(5); // root, the deployer's two (kms-key.test.ts), this one, CloudWatch Logs
+      // root, the deployer's two (kms-key.test.ts), this one, CloudWatch Logs; on aws CloudWatch alarms (alarms.test.ts)
+      expect(statements).toHaveLength(s.profile.alarms ? 6 : 5);
     });
 
     it('lets CloudWatch Logs in this region use the key only for our two log groups', () => {
       const account = ref(json, 'aws_caller_identity', 'account_id', 'data');
       const partition = ref(json, 'aws_partition', 'partition', 'data');
       const arnOf = (name: string) => `arn:${partition}:logs:${s.profile.region}:${account}:log-group:${name}`;
-      const logs = statements.filter((st) => st.Principal?.Service !== undefined);
+      const logs = statements.filter((st) => st.Principal?.Service !== undefined && st.Sid !== 'CloudWatchAlarmsPublishToOwnTopic');
       expect(logs).toEqual([{
         Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
         Effect: 'Allow',
@@ -237,11 +238,14 @@ describe.each([
     });
 
     it('grants nothing else: no wildcard resources, no service-wide actions', () => {
-      const actions = statements.flatMap((st) => asList(st.Action));
+      // X-Ray's SendTraces on aws (alarms.test.ts): its actions have no resource-level permissions.
+      const untraced = statements.filter((st) => st.Sid !== 'SendTraces');
+      expect(untraced).toHaveLength(statements.length - (s.profile.tracing ? 1 : 0));
+      const actions = untraced.flatMap((st) => asList(st.Action));
       expect(actions).toHaveLength(12);
       expect(actions.filter((a) => a.endsWith('*'))).toEqual(['kms:GenerateDataKey*']);
       expect(actions).not.toContain('dynamodb:*');
-      expect(statements.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
+      expect(untraced.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
       expect(statements.every((st) => st.Effect === 'Allow' && st.Principal === undefined)).toBe(true);
     });
   });
@@ -302,11 +306,11 @@ describe.each([
       expect(trigger).not.toContain(`${model}.schema`);
     });
 
-    it('serves stage v1 from that deployment without tracing or execution/data-trace logging', () => {
+    it('serves stage v1 from that deployment, traced on aws only, without execution/data-trace logging', () => {
       expect(s.api).toHaveResourceWithProperties(ApiGatewayStage, {
         stage_name: 'v1',
         deployment_id: ref(json, 'aws_api_gateway_deployment', 'id'),
-        xray_tracing_enabled: false,
+        xray_tracing_enabled: s.profile.tracing,
       });
       expect(json.resource).not.toHaveProperty('aws_api_gateway_method_settings');
     });
@@ -446,7 +450,7 @@ describe.each([
 
   describe('outputs', () => {
     it('are exactly the contract names', () => {
-      expect(Object.keys(json.output).sort()).toEqual(OUTPUTS);
+      expect(Object.keys(json.output).sort()).toEqual(s.profile.alarms ? ['alarm_topic_arn', ...OUTPUTS] : OUTPUTS);
     });
 
     it('never expose the API key value', () => {

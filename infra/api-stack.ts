@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AccessLog } from './access-log';
+import { Alarms } from './alarms';
 import { ApiGatewayLogsRole } from './api-gateway-logs-role';
 import { CustomersApi } from './customers-api';
 import { EncryptedTable } from './encrypted-table';
@@ -9,6 +10,7 @@ import { NodejsFunction } from './nodejs-function';
 import { readDbNameParameter, storeApiKey } from './parameters';
 import { APP_NAME, Profile } from './profiles';
 import { configureDeployTarget } from './provider';
+import { enableTracing } from './tracing';
 
 export interface ApiStackOptions {
   readonly profile: Profile;
@@ -103,5 +105,12 @@ export class ApiStack extends TerraformStack {
       usage_plan_id: api.usagePlan.id,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
+
+    // Last: both read the functions, tables and APIs from the stack, so whatever a route adds is watched and traced.
+    if (profile.tracing) enableTracing(this);
+    if (profile.alarms) {
+      const alarms = new Alarms(this, 'alarms', { namePrefix: prefix, key, settings: profile.alarms, stageName: profile.stageName });
+      new TerraformOutput(this, 'alarm_topic_arn', { value: alarms.topic.arn });
+    }
   }
 }

@@ -63,6 +63,18 @@ const NEEDS: Record<string, (config: Config, dbName: string) => { actions: strin
     })])),
   aws_api_gateway_api_key: () => ({ actions: ['apigateway:POST', 'apigateway:GET', 'apigateway:DELETE'], arn: `arn:aws:apigateway:${REGION}::/apikeys/k1` }),
   aws_api_gateway_usage_plan: () => ({ actions: ['apigateway:POST', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:DELETE'], arn: `arn:aws:apigateway:${REGION}::/usageplans/u1` }),
+  aws_sns_topic: (c) => ({
+    actions: ['sns:CreateTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:DeleteTopic', 'sns:TagResource'],
+    arn: `arn:aws:sns:${REGION}:${ACCOUNT}:${String(c.name)}`,
+  }),
+  aws_sns_topic_subscription: () => ({
+    actions: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes'],
+    arn: `arn:aws:sns:${REGION}:${ACCOUNT}:customers-api-aws-alarms`,
+  }),
+  aws_cloudwatch_metric_alarm: (c, dbName) => ({
+    actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+    arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${String(c.alarm_name).replace(/\$\{data\.aws_ssm_parameter\.[^}]+\}/, dbName)}`,
+  }),
   aws_api_gateway_usage_plan_key: () => ({ actions: ['apigateway:POST', 'apigateway:GET', 'apigateway:DELETE'], arn: `arn:aws:apigateway:${REGION}::/usageplans/u1/keys/k1` }),
 };
 
@@ -70,7 +82,8 @@ const resources = (json: TerraformJson) => Object.entries(json.resource)
   .flatMap(([type, byId]) => Object.entries(byId).map(([id, config]) => ({ type, id, config })));
 
 describe('the deployer policy (infra/deployer-policy.json) for the aws profile', () => {
-  const s = synthProfile({ DEPLOY_ENV: 'aws', AWS_REGION: REGION });
+  // ALARM_EMAIL: so the alarm topic's subscription is synthesized too.
+  const s = synthProfile({ DEPLOY_ENV: 'aws', AWS_REGION: REGION, ALARM_EMAIL: 'ops@example.com' });
   const all = [...resources(s.paramsJson), ...resources(s.apiJson)];
 
   it('knows every resource type the aws stacks synthesize', () => {

@@ -124,6 +124,15 @@ export class NodejsFunction extends Construct {
     table.key.allowUseViaDynamoDb(this.role);
   }
 
+  /**
+   * X-Ray: Lambda traces every invocation (Active) and the role may send the segments. X-Ray's write actions have no
+   * resource-level permissions, hence `*`.
+   */
+  enableTracing(): void {
+    this.lambda.putTracingConfig({ mode: 'Active' });
+    this.grant({ Sid: 'SendTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+  }
+
   private setEnvironment(name: string, value: string): void {
     this.environment[name] = value;
     this.lambda.putEnvironment({ variables: { ...this.environment } });
