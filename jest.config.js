@@ -22,6 +22,7 @@ const pureTests = [
   'service/src/request.test.ts',
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
+  'scripts/lib/plan-summary.test.ts',
   'scripts/readme-make-targets.test.ts',
   'scripts/dev/log-format.test.ts',
 ];

@@ -1,9 +1,10 @@
 // scripts/deploy.sh's guards, run for real (no emulator, no AWS: each refuses before calling either).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createApp } from './app';
 import { loadProfile } from './profiles';
+import { workspaceSettings } from './workspace-settings';
 import { fixtureBundle, tempDir } from './test-support/synth';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -64,5 +65,52 @@ describe('scripts/deploy.sh', () => {
         expect(readdirSync(stateDir).filter((file) => file.endsWith('.log'))).toEqual([]);
       },
     );
+  });
+
+  // The bypass of the last review: TABLE_DELETION_PROTECTION=off synthesized tables without protection, and the
+  // guard, which read the synthesized config, let the destroy through.
+  it('make clean ENV=aws TABLE_DELETION_PROTECTION=off without CONFIRM destroys nothing either', () => {
+    const result = spawnSync('make', ['clean', 'ENV=aws', 'RUNNER=native', 'TABLE_DELETION_PROTECTION=off'], {
+      cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DEPLOY_ID: deployId, CONFIRM: '', MAKEFLAGS: '' },
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status).not.toBe(0);
+    expect(output).toContain('Nothing was destroyed');
+    expect(output).toContain(`make clean ENV=aws CONFIRM=customers-api-${deployId}`);
+    // It did synthesize the unprotected tables the bypass relied on, and still refused.
+    const api = JSON.parse(readFileSync(path.join(repoRoot, 'cdktf.out', deployId, 'stacks', 'api', 'cdk.tf.json'), 'utf8')) as
+      { resource: { aws_dynamodb_table: Record<string, { deletion_protection_enabled: boolean }> } };
+    expect(Object.values(api.resource.aws_dynamodb_table).map((t) => t.deletion_protection_enabled)).toEqual([false, false, false]);
+    expect(readdirSync(stateDir).filter((file) => file.endsWith('.log'))).toEqual([]);
+  }, 120_000);
+
+  describe('settings that differ from the ones recorded for the workspace', () => {
+    // An engine that only says what it is and records every other call, so a test sees that none was made.
+    const engineDir = tempDir();
+    const calls = path.join(engineDir, 'calls');
+    const engine = path.join(engineDir, 'tofu');
+    writeFileSync(engine, `#!/bin/sh
+[ "$1" = version ] && { echo "OpenTofu v1.12.6"; exit 0; }
+echo "$@" >>${calls}
+`, { mode: 0o755 });
+    const recorded = { ...workspaceSettings(loadProfile({ DEPLOY_ENV: 'aws', DEPLOY_ID: deployId })), TF_STATE_BUCKET: 'team-state' };
+    beforeAll(() => {
+      mkdirSync(stateDir, { recursive: true });
+      writeFileSync(path.join(stateDir, 'settings.json'), JSON.stringify(recorded));
+    });
+    afterAll(() => rmSync(path.join(stateDir, 'settings.json'), { force: true }));
+
+    it.each(['plan', 'up', 'drift', 'down'])('stop `deploy.sh %s aws` before any engine step, naming the setting and both ways out', (action) => {
+      const { status, output } = deploy([action, 'aws'], {
+        DEPLOY_ID: deployId, TF_BIN: engine, TF_STATE_BUCKET: undefined, CONFIRM: `customers-api-${deployId}`,
+      });
+      expect(status).toBe(4);
+      expect(output).toContain('Nothing was changed');
+      expect(output).toContain('TF_STATE_BUCKET: recorded "team-state", now unset');
+      expect(output).toContain('starts from an empty state and creates everything again');
+      expect(output).toContain('export TF_STATE_BUCKET=team-state');
+      expect(output).toContain('make settings-update ENV=aws');
+      expect(existsSync(calls)).toBe(false);
+    });
   });
 });
