@@ -1,5 +1,7 @@
 // The aws profile's alarms and tracing, as synthesized: what is watched is read from the stack (every function, table
 // and REST API), every alarm goes to one topic encrypted with the stack's key, and the local profile has none.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Alarms } from './alarms';
@@ -101,6 +103,19 @@ describe('alarms on the aws profile', () => {
         Sid: 'SendTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*',
       });
     }
+  });
+});
+
+describe('docs/aws.md "Alarms and tracing"', () => {
+  it("states the profile's thresholds, period and DynamoDB operations", () => {
+    const docs = readFileSync(path.join(__dirname, '..', 'docs', 'aws.md'), 'utf8');
+    const t = loadProfile({ DEPLOY_ENV: 'aws' }).alarms?.thresholds;
+    if (!t) throw new Error('the aws profile has alarms');
+    expect(docs).toContain(`per ${t.periodSeconds / 60} minutes`);
+    expect(docs).toContain(`>= ${t.api5xxRate * 100} %`);
+    expect(docs).toContain(`>= ${t.apiLatencyP99Ms.toLocaleString('en-US')} ms`);
+    expect(docs).toContain(`for ${t.dynamoDbOperations.map((op) => `\`${op}\``).join(' and ')}`);
+    expect(t.lambdaErrors + t.lambdaThrottles + t.dynamoDbThrottles + t.dynamoDbSystemErrors).toBe(4); // the table's ">= 1"s
   });
 });
 

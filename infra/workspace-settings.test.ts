@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { loadProfile } from './profiles';
 import { CONSEQUENCES, describeChanges, settingChanges, UNSET, workspaceSettings } from './workspace-settings';
 
@@ -35,5 +37,11 @@ describe('the settings recorded per workspace', () => {
     expect(message).toContain('  export API_GATEWAY_LOGS_ROLE=existing\n  unset ALARM_EMAIL');
     expect(message).toContain('make settings-update ENV=aws');
     expect(message).not.toContain('migrate-state'); // only a backend change needs the state moved
+  });
+
+  it('are each named in docs/aws.md', () => {
+    const docs = readFileSync(path.join(__dirname, '..', 'docs', 'aws.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## Settings recorded per workspace'), docs.indexOf('## Teardown'));
+    expect(Object.keys(workspaceSettings(loadProfile(teamState))).filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
   });
 });
