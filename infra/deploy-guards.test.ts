@@ -1,5 +1,5 @@
 // scripts/deploy.sh's guards, run for real (no emulator, no AWS: each refuses before calling either).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createApp } from './app';
@@ -113,4 +113,35 @@ echo "$@" >>${calls}
       expect(existsSync(calls)).toBe(false);
     });
   });
+
+  // What a terminal's Ctrl-C does to an engine step (scripts/lib/engine-step.sh). The engine here is a stand-in that
+  // counts the SIGINTs it gets (nothing else makes a tofu apply take seconds on cue); the real one is interrupted in
+  // integration/aws-rehearsal.test.ts.
+  it('Ctrl-C twice during an engine step: one SIGINT reaches the engine, the step waits for it and exits 130', async () => {
+    const dir = tempDir();
+    const engine = path.join(dir, 'tofu');
+    const received = path.join(dir, 'received');
+    writeFileSync(engine, `#!/usr/bin/env node
+console.log('aws_lambda_function.f: Modifying... [id=f]');
+process.on('SIGINT', () => { require('fs').appendFileSync(${JSON.stringify(received)}, 'INT\\n'); setTimeout(() => process.exit(1), 1500); });
+setTimeout(() => process.exit(0), 20000);
+`, { mode: 0o755 });
+    const harness = 'set -euo pipefail; stacks=$1; logs=$1; TF_BIN=$2; source scripts/lib/engine-step.sh; step apply-api api apply';
+    const child = spawn('bash', ['-c', harness, 'harness', dir, engine], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // As a terminal does: to the whole foreground process group, twice.
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    expect(await exited).toBe(130);
+    expect(readFileSync(received, 'utf8')).toBe('INT\n');
+    expect(output).toContain('Interrupted: asking OpenTofu to stop (one SIGINT)');
+    expect(output).toContain('still waiting for OpenTofu to stop cleanly (not interrupting it again)');
+    expect(output).toContain('aws_lambda_function.f: Modifying... [id=f]');
+    expect(output).toContain('OpenTofu stopped after the interrupt (exit 1); state and lock are consistent');
+  }, 30_000);
 });

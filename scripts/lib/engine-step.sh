@@ -44,6 +44,8 @@ engine() {
   local name=$1 stack=$2 status=0; shift 2
   engine_log="$logs/$name.log"
   engine_interrupts=0
+  # Without job control (a script) the background job shares this shell's process group, so setsid execs in place
+  # and $! is OpenTofu itself.
   setsid "$TF_BIN" -chdir="$stacks/$stack" "$@" >"$engine_log" 2>&1 </dev/null &
   engine_pid=$!
   # `wait` returns early when a trapped signal arrives: keep waiting until OpenTofu itself has exited.
