@@ -12,6 +12,7 @@
 tf() { local stack=$1; shift; "$TF_BIN" -chdir="$stacks/$stack" "$@"; }
 
 engine_pid=
+engine_starting=
 engine_log=
 engine_interrupts=0
 
@@ -21,6 +22,8 @@ engine_activity() {
 }
 
 on_interrupt() {
+  # Between the fork and the assignment of engine_pid, $! already names the engine.
+  if [ -z "$engine_pid" ] && [ -n "$engine_starting" ]; then engine_pid=$!; fi
   if [ -z "$engine_pid" ]; then
     echo "interrupted (no OpenTofu step was running)" >&2
     exit 130
@@ -46,8 +49,10 @@ engine() {
   engine_interrupts=0
   # Without job control (a script) the background job shares this shell's process group, so setsid execs in place
   # and $! is OpenTofu itself.
+  engine_starting=1
   setsid "$TF_BIN" -chdir="$stacks/$stack" "$@" >"$engine_log" 2>&1 </dev/null &
   engine_pid=$!
+  engine_starting=
   # `wait` returns early when a trapped signal arrives: keep waiting until OpenTofu itself has exited.
   while kill -0 "$engine_pid" 2>/dev/null; do
     wait "$engine_pid" && status=0 || status=$?
