@@ -71,12 +71,13 @@ async function firstDifference(ignore: readonly string[]): Promise<{ record: Rec
   return undefined;
 }
 
-async function check(ignore: readonly string[]): Promise<void> {
+async function check(ignore: readonly string[], quiet = false): Promise<void> {
   const difference = await firstDifference(ignore);
   if (difference) {
     console.error(describeChanges(difference.changes, difference.record.where, profile.env));
     process.exit(SETTINGS_CHANGED);
   }
+  if (quiet) return;
   const recorded = readLocal() ?? await readRemote();
   console.log(recorded
     ? `settings: as recorded for '${profile.workspace}' (${recorded.where})`
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     case 'check': return check([]);
     case 'check-destroy': return check(['TABLE_DELETION_PROTECTION']);
     case 'record': {
-      await check([]);
+      await check([], true);
       const [local, remote] = [readLocal(), await readRemote()];
       if (!remote) await writeRemote();
       if (!local) writeLocal();

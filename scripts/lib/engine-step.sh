@@ -66,10 +66,11 @@ engine() {
   return "$status"
 }
 
-# step NAME STACK ARGS...: one engine step; prints the engine's summary line, or the log's tail when it fails.
+# step NAME STACK COMMAND ARGS...: one engine step; prints the engine's summary line, or the log's tail when it fails.
+# The common flags go right after the command: a saved plan is a positional argument, after which tofu takes none.
 step() {
-  local name=$1 stack=$2 start=$SECONDS; shift 2
-  if engine "$name" "$stack" "$@" -input=false -no-color; then
+  local name=$1 stack=$2 command=$3 start=$SECONDS; shift 3
+  if engine "$name" "$stack" "$command" -input=false -no-color "$@"; then
     echo "$name: $(grep -E '^(Apply|Destroy) complete|has been successfully initialized|^No changes' "$logs/$name.log" | tail -n 1) ($(( SECONDS - start )) s)"
   else
     echo "$name failed; last lines of $logs/$name.log:" >&2; tail -n 40 "$logs/$name.log" >&2; exit 1

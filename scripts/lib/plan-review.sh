@@ -33,7 +33,7 @@ plan_stack() {
   return "$status"
 }
 
-destroys_in() { node -p 'require(process.argv[1]).destroy' "$PWD/$logs/$1.tfplan.counts"; }
+destroys_in() { node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).destroy' "$logs/$1.tfplan.counts"; }
 
 # confirm STACK...: the typed confirmation before the saved plans of STACK... are applied. "yes" for a plan that
 # only adds and changes; the stack's name for one that destroys or replaces anything.
