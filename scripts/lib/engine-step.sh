@@ -59,7 +59,12 @@ engine() {
   done
   engine_pid=
   if [ "$engine_interrupts" -gt 0 ]; then
-    echo "OpenTofu stopped after the interrupt (exit $status); state and lock are consistent. Last lines of $engine_log:" >&2
+    if [ "$status" = 0 ]; then
+      echo "OpenTofu finished the calls it had started, which were all of them (exit 0); state and lock are consistent." >&2
+      echo "Stopping here, as asked. Last lines of $engine_log:" >&2
+    else
+      echo "OpenTofu stopped after the interrupt (exit $status); state and lock are consistent. Last lines of $engine_log:" >&2
+    fi
     tail -n 15 "$engine_log" >&2
     exit 130
   fi

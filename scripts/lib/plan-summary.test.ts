@@ -13,7 +13,10 @@ describe('plan summary', () => {
       entry('aws_iam_role.r', ['no-op']),
       entry('data.aws_ssm_parameter.db', ['read']),
     ],
-    resource_drift: [entry('aws_lambda_function.create', ['update'])],
+    resource_drift: [
+      { ...entry('aws_lambda_function.create', ['update']), change: { actions: ['update'], before: { memory_size: 256 }, after: { memory_size: 512 } } },
+      { ...entry('aws_sns_topic.alarms', ['update']), change: { actions: ['update'], before: { tags: null, n: [] }, after: { tags: {}, n: null } } },
+    ],
   };
 
   it('counts a replacement as one add and one destroy, as tofu does, and leaves out no-ops and reads', () => {
@@ -34,7 +37,7 @@ describe('plan summary', () => {
     ]);
   });
 
-  it('reads what refresh found changed outside OpenTofu from resource_drift', () => {
+  it('reads what refresh found changed outside OpenTofu from resource_drift, unset and empty counting as one', () => {
     expect(plannedChanges(plan, 'drift')).toEqual([{ address: 'aws_lambda_function.create', type: 'aws_lambda_function', action: 'update' }]);
     expect(formatSummary('api', [])).toBe('api: no changes');
   });

@@ -16,9 +16,30 @@ export interface PlanCounts {
   readonly replace: number;
 }
 
+interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly change: { readonly actions: readonly string[]; readonly before?: unknown; readonly after?: unknown };
+}
+
 interface PlanJson {
-  readonly resource_changes?: readonly { address: string; type: string; change: { actions: readonly string[] } }[];
-  readonly resource_drift?: readonly { address: string; type: string; change: { actions: readonly string[] } }[];
+  readonly resource_changes?: readonly ResourceChange[];
+  readonly resource_drift?: readonly ResourceChange[];
+}
+
+const isEmpty = (value: unknown): boolean => value === null || value === undefined
+  || (Array.isArray(value) && value.length === 0)
+  || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0);
+
+/** Equal, counting unset, [] and {} as one: the provider reads an unset tag map back as {}, which is no drift. */
+export function equivalent(a: unknown, b: unknown): boolean {
+  if (isEmpty(a) && isEmpty(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => equivalent(item, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+    return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((key) => equivalent(x[key], y[key]));
+  }
+  return a === b;
 }
 
 /** Resource types whose destruction loses data or makes data unreadable: flagged in the summary. */
@@ -32,7 +53,9 @@ function actionOf(actions: readonly string[]): Action {
 
 /** The resources a plan changes (reads and no-ops left out); `drift`: what refresh found changed outside OpenTofu. */
 export function plannedChanges(plan: PlanJson, what: 'changes' | 'drift' = 'changes'): PlannedChange[] {
-  const entries = (what === 'drift' ? plan.resource_drift : plan.resource_changes) ?? [];
+  const entries = (what === 'drift'
+    ? (plan.resource_drift ?? []).filter((entry) => !equivalent(entry.change.before, entry.change.after))
+    : plan.resource_changes) ?? [];
   return entries
     .map((entry) => ({ address: entry.address, type: entry.type, action: actionOf(entry.change.actions) }))
     .filter((change) => change.action !== 'no-op' && change.action !== 'read');
