@@ -126,7 +126,7 @@ deploy: ## deploy both stacks to ENV, write .state/ENV/outputs.json (local: star
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
 
-plan: ## save each stack's plan for ENV (encrypted, in .state/ENV/) and print what it does per resource; make deploy applies it
+plan: ## save each stack's plan for ENV (encrypted, in .state/ENV/) and print what it does per resource; changes nothing
 	$(PREFLIGHT)
 	$(if $(filter local,$(ENV)),$(MAKE) emulator-up EMULATOR=$(EMULATOR))
 	$(RUN) _plan

@@ -4,20 +4,12 @@
 # $logs/<stack>.tfplan (encrypted by OpenTofu like the state: the stacks' `encryption` block covers plans), shown as
 # a summary per resource, and applied as saved, so what is applied is exactly what was shown; OpenTofu refuses a
 # saved plan whose state has changed since. `params` is planned first: `api` reads the parameter it creates.
-
-# The plan saved for a stack by `make plan` is reused by `make deploy` (reuse_saved_plans=yes) while the synthesized
-# stack is the one it was made from; anything else (another synth, no plan) plans again.
-reuse_saved_plans=no
-synth_hash() { sha256sum "$stacks/$1/cdk.tf.json" | cut -d' ' -f1; }
+# `make deploy` always plans afresh: a plan saved earlier by `make plan` misses whatever changed outside OpenTofu
+# since (it does not touch the state, so OpenTofu would not call that plan stale) and would quietly leave it.
 
 # plan_stack STACK: saves and summarizes the stack's plan; returns 0 when it changes nothing, 2 when it does.
 plan_stack() {
   local stack=$1 plan="$PWD/$logs/$1.tfplan" status=0
-  if [ "$reuse_saved_plans" = yes ] && [ -f "$plan" ] && [ -f "$plan.synth" ] && [ "$(<"$plan.synth")" = "$(synth_hash "$stack")" ]; then
-    echo "plan-$stack: the plan saved by \`make plan\` for this synth ($logs/$stack.tfplan)"
-    cat "$plan.summary"
-    return "$(<"$plan.status")"
-  fi
   rm -f "$plan" "$plan".*
   engine "plan-$stack" "$stack" plan -input=false -no-color -lock-timeout=120s -detailed-exitcode -out="$plan" || status=$?
   if [ "$status" != 0 ] && [ "$status" != 2 ]; then
@@ -27,8 +19,6 @@ plan_stack() {
   if ! tf "$stack" show -json -no-color "$plan" | npx tsx scripts/plan-summary.ts "$stack" "$plan.counts" >"$plan.summary"; then
     echo "could not summarize the plan of $stack" >&2; exit 1
   fi
-  synth_hash "$stack" >"$plan.synth"
-  echo "$status" >"$plan.status"
   cat "$plan.summary"
   return "$status"
 }
@@ -77,7 +67,6 @@ apply_saved() {
 # can only be planned once params is applied, so there are two reviews; otherwise one for both.
 reviewed_up() {
   local params_status=0 api_status=0
-  reuse_saved_plans=yes
   init_both
   plan_stack params || params_status=$?
   if [ "$params_status" = 2 ]; then
@@ -109,7 +98,7 @@ plan_both() {
   else
     plan_stack api || api_status=$?
   fi
-  echo "plans saved in $logs/ (encrypted): \`make deploy ENV=$env\` shows them again and applies them as saved after a confirmation"
+  echo "plans saved in $logs/ (encrypted; \`tofu show\` them in cdktf.out/$workspace/stacks/<stack>). \`make deploy ENV=$env\` plans again, shows it and applies exactly that after a confirmation"
 }
 
 # `make drift`: exit 2 when a deployed stack differs from the code, either way round: changed outside OpenTofu
