@@ -35,6 +35,7 @@ const pureTests = [
   'service/openapi.test.ts',
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
+  'scripts/lib/plan-summary.test.ts',
   'scripts/readme-make-targets.test.ts',
   'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
