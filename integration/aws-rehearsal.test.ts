@@ -16,6 +16,9 @@ import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, GetKeyPolicyC
 import { GetFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { CreatePolicyCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { BOUNDARY_POLICY_NAME, boundaryPolicy } from '../infra/deployer-policies';
 import { awsClients, AwsClients } from './support/aws-clients';
 import { expectStackGone } from './support/deployed-api';
 import { StartedEmulator } from './support/deployment-suite';
@@ -50,6 +53,10 @@ describe('the aws profile rehearsed on the emulator', () => {
     // The README's one-time prerequisite for ENV=aws: the state key, by its default alias.
     const { KeyMetadata } = await clients.kms.send(new CreateKeyCommand({ Description: 'customers-api OpenTofu state' }));
     await clients.kms.send(new CreateAliasCommand({ AliasName: 'alias/customers-api-state', TargetKeyId: KeyMetadata?.KeyId }));
+    // And the permissions boundary every role of the aws profile carries (make bootstrap installs it): MiniStack with
+    // AUTH=true refuses a role whose boundary does not exist, as AWS does.
+    const { Account: accountId = '' } = await clients.sts.send(new GetCallerIdentityCommand({}));
+    await clients.iam.send(new CreatePolicyCommand({ PolicyName: BOUNDARY_POLICY_NAME, PolicyDocument: boundaryPolicy(accountId) }));
     firstPlan = makeStack(target, ['plan']);
     // No terminal and no AUTO_APPROVE: shown, refused, nothing applied.
     unapproved = makeStack(target, ['deploy'], { AUTO_APPROVE: '' });
