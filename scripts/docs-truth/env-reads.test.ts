@@ -1,0 +1,83 @@
+// Each way this repository reads its environment, with a fixture, and what must not count as a read.
+import { composeReads, makefileReads, pythonReads, shellReads, stringConstants, typescriptReads } from './env-reads';
+
+const sorted = (names: Set<string>) => [...names].sort();
+
+describe('finding environment reads', () => {
+  it('TypeScript: process.env by name, by key, by constant and destructured; typed env objects; helpers given a name', () => {
+    const source = [
+      "const port = process.env.E2E_EMULATOR_PORT ?? '4599';",
+      "const image = process.env['EMULATOR_IMAGE'];",
+      "const endpoint = process.env[ENDPOINT_VAR];",
+      'const { LOGS_SINCE, DEPLOY_ID: id } = process.env;',
+      'const token = env.LOCALSTACK_AUTH_TOKEN?.trim();',
+      "const setting = (env: Env, name: string) => env[name]?.trim();",
+      "const bucket = setting(env, 'TF_STATE_BUCKET');",
+      "option('n', 'BENCH_N', '1000');",
+      "// process.env.IN_A_COMMENT, and a URL: 'http://x'",
+      "const mode = { billingMode: 'PAY_PER_REQUEST' }; send('POST');",
+    ].join('\n');
+    const constants = stringConstants(["export const ENDPOINT_VAR = 'CUSTOMERS_API_TEST_DYNAMODB_ENDPOINT';"]);
+
+    expect(sorted(typescriptReads(source, constants))).toEqual([
+      'BENCH_N', 'CUSTOMERS_API_TEST_DYNAMODB_ENDPOINT', 'DEPLOY_ID', 'E2E_EMULATOR_PORT', 'EMULATOR_IMAGE',
+      'LOCALSTACK_AUTH_TOKEN', 'LOGS_SINCE', 'TF_STATE_BUCKET',
+    ]);
+  });
+
+  it('TypeScript: a literal handed to a call counts only in a file that reads the environment', () => {
+    expect(sorted(typescriptReads("retry('ALL_OLD', 'PROVISIONED_THROUGHPUT');"))).toEqual([]);
+  });
+
+  it('shell: defaults always count; a plain $X only when no script assigns X', () => {
+    const source = [
+      'PORT=${EMULATOR_PORT:-4566}',
+      'START_TIMEOUT=${EMULATOR_START_TIMEOUT:-60}',
+      'echo "$PORT $CONFIRM ${DEPLOY_ID} $TF_BIN $lower"',
+      'export GOGC=${GOGC:-400}',
+      "echo '$IN_SINGLE_QUOTES' # and $IN_A_COMMENT",
+      'for NAME in a b; do echo "$NAME"; done',
+      'local CHOSEN; read -r ANSWER; echo "$CHOSEN $ANSWER"',
+    ].join('\n');
+
+    expect(sorted(shellReads(source, new Set(['TF_BIN'])))).toEqual(['CONFIRM', 'DEPLOY_ID', 'EMULATOR_PORT', 'EMULATOR_START_TIMEOUT', 'GOGC']);
+  });
+
+  it('Makefile: ?= defaults, variables it never assigns, and recipe shell reads', () => {
+    const source = [
+      'ENV ?= local',
+      'HAVE_COMPOSE := $(shell docker info)',
+      'url api-key: COMPOSE_RUN_FLAGS := --no-TTY',
+      'export PATH := $(NODE_BIN_DIR):$(PATH)',
+      'DESC = $(or $(EMULATOR_PORT),4566) $(HAVE_COMPOSE) $(COMPOSE_RUN_FLAGS)',
+      '_clean:',
+      '\trm -rf cdktf.out/$${DEPLOY_ID:-$(ENV)} # $(NOT_IN_A_COMMENT)',
+      '\t$(RUN) _clean $(if $(CONFIRM),CONFIRM=$(CONFIRM))',
+    ].join('\n');
+
+    expect(sorted(makefileReads(source))).toEqual(['CONFIRM', 'DEPLOY_ID', 'EMULATOR_PORT', 'ENV', 'NODE_BIN_DIR', 'RUN']);
+  });
+
+  it('compose: interpolation and build args given by name', () => {
+    const source = [
+      'services:',
+      '  emulator:',
+      '    image: ${EMULATOR_IMAGE:-localstack/localstack:4.14.0}',
+      '    # ${NOT_IN_A_COMMENT}',
+      '  tools:',
+      '    build:',
+      '      args:',
+      '        - NODE_IMAGE',
+      '        - FIXED=value',
+      '    environment:',
+      '      SET_HERE: "1"',
+      '      ESCAPED: $${NOT_INTERPOLATED}',
+    ].join('\n');
+
+    expect(sorted(composeReads(source))).toEqual(['EMULATOR_IMAGE', 'NODE_IMAGE']);
+  });
+
+  it('Python: os.environ and os.getenv', () => {
+    expect(sorted(pythonReads("os.environ['A_B']; os.environ.get('C_D', ''); os.getenv(\"E\")"))).toEqual(['A_B', 'C_D', 'E']);
+  });
+});
