@@ -1,0 +1,132 @@
+// Facts in the docs that would go stale silently are checked against what they describe: the variables against
+// what the code reads, the make targets against `make help`, links against the files and headings they point at.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { kitEnvReads } from './env-reads';
+import { assignedNames, templateEntries } from './env-template';
+import { created } from '../../service/src/responses';
+import { checkedTable, handTypedTestCounts, headingAnchors, localLinks, makeTargetsIn } from './markdown';
+
+const ROOT = path.resolve(__dirname, '../..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const markdownUnder = (dir: string): string[] =>
+  readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? markdownUnder(path.join(dir, entry.name)) : entry.name.endsWith('.md') ? [path.join(dir, entry.name)] : [],
+  );
+const DOCS = ['README.md', ...markdownUnder('docs')];
+const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
+const missing = (wanted: Iterable<string>, present: Iterable<string>) => {
+  const have = new Set(present);
+  return sorted([...wanted].filter((name) => !have.has(name)));
+};
+
+// Listed because you set them for an ENV=aws deploy; read by the AWS SDK and the provider, not by our code.
+const READ_BY_AWS_TOOLS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+
+describe('environment variables', () => {
+  const template = templateEntries(read('.env.template'));
+  const listed = template.map(({ name }) => name);
+  const reads = kitEnvReads(ROOT);
+  const configurationTable = checkedTable(read('docs/configuration.md'), '.env.template') ?? [];
+
+  it('lists in .env.template every variable the code, scripts, Makefile and compose files read', () => {
+    expect(missing(reads.keys(), listed)).toEqual([]);
+  });
+
+  it('lists in .env.template only variables something reads', () => {
+    expect(missing(listed, [...reads.keys(), ...READ_BY_AWS_TOOLS])).toEqual([]);
+  });
+
+  it('gives each listed name once, with a one-line comment, and marks the secrets', () => {
+    expect(listed.filter((name, index) => listed.indexOf(name) !== index)).toEqual([]);
+    expect(template.filter(({ comment }) => !comment).map(({ name }) => name)).toEqual([]);
+    const secrets = template.filter(({ name }) => /SECRET|TOKEN|PASSWORD|ACCESS_KEY/.test(name));
+    expect(secrets.filter(({ comment }) => !comment.startsWith('(secret)')).map(({ name }) => name)).toEqual([]);
+  });
+
+  it('documents exactly the listed variables in docs/configuration.md', () => {
+    expect(configurationTable.length).toBeGreaterThan(0);
+    expect({ undocumented: missing(listed, configurationTable), notListed: missing(configurationTable, listed) }).toEqual({
+      undocumented: [],
+      notListed: [],
+    });
+  });
+
+  it('says for each variable whether compose passes it to tools, as the template does', () => {
+    const page = read('docs/configuration.md');
+    const said = (name: string) => new RegExp(`^\\| \`${name}\` \\|.*\\| (yes|no) \\|$`, 'm').exec(page)?.[1];
+    const wrong = template.filter(({ name, passedToTools }) => said(name) !== (passedToTools ? 'yes' : 'no'));
+    expect(wrong.map(({ name }) => name)).toEqual([]);
+  });
+
+  it("names only listed variables in the README's configuration table and in .env.example", () => {
+    const readmeTable = checkedTable(read('README.md'), '.env.template') ?? [];
+    expect(readmeTable.length).toBeGreaterThan(0);
+    expect(missing([...readmeTable, ...assignedNames(read('.env.example'))], listed)).toEqual([]);
+  });
+
+  it('passes the template to the tools container and your .env after it', () => {
+    const envFile = /env_file:\n((?:\s+- .*\n(?:\s+required: .*\n)?)+)/.exec(read('docker-compose.yml'))?.[1] ?? '';
+    expect([...envFile.matchAll(/path: (\S+)/g)].map(([, file]) => file)).toEqual(['.env.template', '.env']);
+  });
+});
+
+describe('make targets', () => {
+  const help = execFileSync('make', ['--no-print-directory', 'help', 'RUNNER=native'], { cwd: ROOT, encoding: 'utf8' });
+  const helpTargets = [...help.matchAll(/^ {2}([a-z][a-z0-9_-]*)\s/gm)].map(([, target]) => target);
+
+  it("the README's target table lists exactly what `make help` prints", () => {
+    const table = (checkedTable(read('README.md'), 'make help') ?? []).map((cell) => /^make\s+(\S+)/.exec(cell)?.[1] ?? cell);
+    expect(helpTargets.length).toBeGreaterThan(10);
+    expect({ notInTable: missing(helpTargets, table), notInHelp: missing(table, helpTargets) }).toEqual({ notInTable: [], notInHelp: [] });
+  });
+
+  it.each(DOCS)('%s names only targets `make help` lists', (file) => {
+    expect(missing(makeTargetsIn(read(file)), helpTargets)).toEqual([]);
+  });
+});
+
+describe('links between the docs', () => {
+  it.each(DOCS)('%s links only to files and headings that exist', (file) => {
+    const broken = localLinks(read(file)).filter(({ target }) => {
+      const [filePart, anchor] = target.split('#', 2);
+      const linked = filePart ? path.join(path.dirname(file), decodeURIComponent(filePart)) : file;
+      let text: string;
+      try {
+        text = readFileSync(path.join(ROOT, linked), 'utf8');
+      } catch {
+        return !filePart || !isDirectory(linked);
+      }
+      return anchor !== undefined && linked.endsWith('.md') && !headingAnchors(text).has(anchor);
+    });
+    expect(broken).toEqual([]);
+  });
+});
+
+function isDirectory(file: string): boolean {
+  try {
+    readdirSync(path.join(ROOT, file));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("the README's quick start", () => {
+  it('shows a 201 with every header the handler sets', () => {
+    const block = /<!-- quick-start:response -->\s*```\n([\s\S]*?)\n\n/.exec(read('README.md'))?.[1] ?? '';
+    const shown = [...block.matchAll(/^([A-Za-z-]+): /gm)].map(([, name]) => name.toLowerCase());
+    const customer = { id: 'x', firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', createdAt: '' };
+    const sent = Object.keys(created(customer).headers ?? {}).map((name) => name.toLowerCase());
+
+    expect(block).toMatch(/^HTTP\/1\.1 201 Created/);
+    expect(missing(sent, shown)).toEqual([]);
+  });
+});
+
+describe('counts', () => {
+  it.each(DOCS)('%s types no test counts (jest prints them)', (file) => {
+    expect(handTypedTestCounts(read(file))).toEqual([]);
+  });
+});
