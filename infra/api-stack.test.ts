@@ -144,10 +144,10 @@ describe.each([
   });
 
   describe('function', () => {
-    it('runs index.handler from the bundle on nodejs22.x, x86_64, 256 MB', () => {
+    it('runs index.handler from the bundle on nodejs24.x, x86_64, 256 MB', () => {
       expect(s.api).toHaveResourceWithProperties(LambdaFunction, {
         function_name: functionName,
-        runtime: 'nodejs22.x',
+        runtime: 'nodejs24.x',
         handler: 'index.handler',
         memory_size: 256,
         // Graviton on AWS; the emulators run the bundle on this x86-64 host.

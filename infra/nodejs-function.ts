@@ -84,7 +84,7 @@ export class NodejsFunction extends Construct {
     this.lambda = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       role: this.role.arn,
-      runtime: 'nodejs22.x',
+      runtime: 'nodejs24.x',
       handler: 'index.handler',
       filename: bundle.path,
       sourceCodeHash: bundle.assetHash,

@@ -1,5 +1,5 @@
 // `make dev` end to end on the host emulator (MiniStack from the toolchain), in a temporary copy of the repository:
-// the loop deploys, an edit to the handler serves on the next request (on Node 22), its log lines are printed, a
+// the loop deploys, an edit to the handler serves on the next request (on Node 24), its log lines are printed, a
 // syntax error and a type error are printed while the old code keeps serving, Ctrl-C stops everything it started,
 // the next deploy puts the built code back, a second make dev then deploys nothing and applies an infra/ change,
 // and the URL survives destroy and redeploy.
@@ -166,8 +166,8 @@ describe('make dev on MiniStack', () => {
     expect(seen.afterEdit?.headers.get('x-dev-loop')).toBe('edit-1');
   });
 
-  it('runs the function on the toolchain\'s Node 22, the major of the declared nodejs22.x', () => {
-    expect(seen.afterEdit?.headers.get('x-node-version')).toMatch(/^v22\./);
+  it('runs the function on the toolchain\'s Node 24, the major of the declared nodejs24.x', () => {
+    expect(seen.afterEdit?.headers.get('x-node-version')).toMatch(/^v24\./);
   });
 
   it('prints the function\'s log line for a rejected request readably: level, message, status, requestId', () => {

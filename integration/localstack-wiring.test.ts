@@ -3,7 +3,9 @@
 // resolves it. The users' CI (.github/workflows/ci.yml) runs the suites against it for real.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { localStackContainer } from './support/emulator-container';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { EMULATOR_ENV_FILE, localStackContainer, readEnvFile } from './support/emulator-container';
 
 const repoRoot = path.resolve(__dirname, '..');
 
@@ -17,15 +19,44 @@ describe('the LocalStack container testcontainers starts', () => {
     expect(container.hostConfig.Binds).toEqual(['/run/user/1000/docker.sock:/var/run/docker.sock:rw']);
   });
 
-  it('runs only the services the stack uses, and passes LOCALSTACK_AUTH_TOKEN only when it is set', () => {
+  it('gets every setting of localstack/emulator.env, the file compose gives its emulator', () => {
+    const container = definitionOf(localStackContainer('localstack/localstack:4.14.0', '/var/run/docker.sock', {}));
+    expect(container.environment).toMatchObject({
+      SERVICES: 'apigateway,lambda,dynamodb,kms,ssm,iam,sts,logs',
+      DISABLE_EVENTS: '1',
+      LAMBDA_IGNORE_ARCHITECTURE: '1',
+    });
+    expect(container.environment).toMatchObject(readEnvFile(EMULATOR_ENV_FILE));
+  });
+
+  it('passes LOCALSTACK_AUTH_TOKEN only when it is set', () => {
     const without = definitionOf(localStackContainer('localstack/localstack:4.14.0', '/var/run/docker.sock', {}));
-    expect(without.environment.SERVICES).toBe('apigateway,lambda,dynamodb,kms,ssm,iam,sts,logs');
     expect(without.environment).not.toHaveProperty('LOCALSTACK_AUTH_TOKEN');
 
     const env = { LOCALSTACK_AUTH_TOKEN: 'ls-token-for-test' };
     const withToken = definitionOf(localStackContainer('localstack/localstack:4.16.0', '/var/run/docker.sock', env));
     expect(withToken.environment.LOCALSTACK_AUTH_TOKEN).toBe('ls-token-for-test');
   });
+});
+
+describe('readEnvFile', () => {
+  const fileWith = (text: string) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'env-file-')), 'emulator.env');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('reads KEY=value lines, skipping blank lines and comments', () => {
+    expect(readEnvFile(fileWith('# a comment\n\nSERVICES=a,b\n  DEBUG=1  \nEMPTY=\n'))).toEqual({ SERVICES: 'a,b', DEBUG: '1', EMPTY: '' });
+  });
+
+  it.each([['a quoted value', 'A="x"'], ['an interpolation', 'A=${B}'], ['a line without =', 'SERVICES'], ['a lowercase key', 'a=1']])(
+    'refuses %s, naming the file and line, instead of reading it differently from Compose',
+    (_case, line) => {
+      const file = fileWith(`# first\n${line}\n`);
+      expect(() => readEnvFile(file)).toThrow(`${file}:2: expected KEY=value`);
+    },
+  );
 });
 
 describe('the compose file, as `docker compose config` resolves it', () => {
@@ -47,6 +78,10 @@ describe('the compose file, as `docker compose config` resolves it', () => {
       build?: { args?: Record<string, string | null> };
     }>;
   }
+
+  it('gives the emulator the settings of localstack/emulator.env, the ones testcontainers passes too', () => {
+    expect(config({}).services.emulator.environment).toMatchObject(readEnvFile(EMULATOR_ENV_FILE));
+  });
 
   it('defaults the emulator to LocalStack 4.14.0, published on 127.0.0.1 only, with the Docker socket for its Lambdas', () => {
     const { emulator } = config({}).services;

@@ -5,7 +5,7 @@
 # Port: EMULATOR_PORT (default 4566). Pid and log: .state/emulator/ministack-<port>.{pid,log}.
 # MiniStack's own settings pass through the environment, e.g. SERVICES=dynamodb, LOG_LEVEL=WARNING.
 # EMULATOR_WATCH_PID: stop MiniStack once that process is gone, so a test run that is killed leaks no emulator.
-# Lambdas run as `node` subprocesses (LAMBDA_EXECUTOR=local) on the toolchain's Node 22, so no Docker is needed.
+# Lambdas run as `node` subprocesses (LAMBDA_EXECUTOR=local) on the toolchain's Node 24, so no Docker is needed.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,8 +68,8 @@ start() {
     launch=(bash -c "$WATCHDOG" "$MINISTACK_BIN" "$WATCH_PID")
   fi
   # setsid: own process group, so stop can also end the node workers it spawns for Lambdas (and the watchdog).
-  # The Lambda workers run on Node >= 22.19 (the toolchain's when the host's is older): the major of the stack's
-  # nodejs22.x runtime.
+  # The Lambda workers run on Node >= 24 (the toolchain's when the host's is older): the major of the stack's
+  # nodejs24.x runtime.
   PATH=$node_bin:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
     setsid "${launch[@]}" >"$LOGFILE" 2>&1 </dev/null &
   local pid=$!

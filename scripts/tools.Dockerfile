@@ -2,7 +2,7 @@
 # The bases are build args that default to the official images a user pulls, so a user's build takes seconds; our
 # air-gapped CI passes locally built stand-ins (.ci/images.sh). OpenTofu comes from its minimal image, which holds
 # only the binary and is meant for exactly this COPY (OpenTofu >= 1.10 no longer supports its images as a base).
-ARG NODE_IMAGE=node:22.23.3-bookworm-slim
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 ARG TOFU_IMAGE=ghcr.io/opentofu/opentofu:1.12.6-minimal
 FROM ${TOFU_IMAGE} AS tofu
 

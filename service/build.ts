@@ -31,7 +31,7 @@ export function lambdaBuildOptions(bundlePath: string): BuildOptions & { outfile
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'cjs',
     // ESM builds of the AWS SDK tree-shake far better than its CJS ones (the setup AWS documents for esbuild).
     mainFields: ['module', 'main'],

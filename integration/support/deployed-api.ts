@@ -90,7 +90,7 @@ export function describeDeployedApi(getApi: () => DeployedApi): void {
     );
     expect(Parameter?.Value).toBe('DA_Serverless');
     expect(config.Environment?.Variables?.DB_NAME).toBe(Parameter?.Value);
-    expect(config.Runtime).toBe('nodejs22.x');
+    expect(config.Runtime).toBe('nodejs24.x');
   });
 
   it('requires an API key on POST /customers and binds the key to the stage through the usage plan', async () => {

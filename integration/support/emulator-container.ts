@@ -1,5 +1,7 @@
 // Starts the emulator image named by EMULATOR_IMAGE with testcontainers. LocalStack images go through the
 // LocalStack module; anything else (MiniStack, or our locally built customers-api/ministack) is a generic container.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { LocalstackContainer } from '@testcontainers/localstack';
 import { GenericContainer, getContainerRuntimeClient, StartedTestContainer, Wait } from 'testcontainers';
 import { freeLoopbackPort } from '../../scripts/lib/free-port';
@@ -11,6 +13,24 @@ const isLocalStack = emulatorImage.startsWith('localstack/');
 
 const startupTimeoutMs = 180_000;
 const containerDockerSocket = '/var/run/docker.sock';
+/** The emulator settings compose's `emulator` service reads too: one place for SERVICES and the rest. */
+export const EMULATOR_ENV_FILE = path.resolve(__dirname, '../../localstack/emulator.env');
+
+/**
+ * KEY=VALUE lines as Compose's env_file reads the ones we write: blank lines and # comments skipped, the value taken
+ * as it stands (no quotes, no interpolation, which emulator.env never uses). Anything else is an error, not a guess.
+ */
+export function readEnvFile(file: string): Record<string, string> {
+  const settings: Record<string, string> = {};
+  readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
+    const text = line.trim();
+    if (text === '' || text.startsWith('#')) return;
+    const match = /^([A-Z][A-Z0-9_]*)=([^'"$]*)$/.exec(text);
+    if (!match) throw new Error(`${file}:${index + 1}: expected KEY=value without quotes or $, got ${JSON.stringify(text)}`);
+    settings[match[1]] = match[2];
+  });
+  return settings;
+}
 
 export async function startEmulator(): Promise<{ endpoint: string; container: StartedTestContainer }> {
   if (!isLocalStack) return startMiniStack();
@@ -19,7 +39,7 @@ export async function startEmulator(): Promise<{ endpoint: string; container: St
   return { container, endpoint: container.getConnectionUri() };
 }
 
-/** What the LocalStack container needs beyond the module's defaults: the engine's socket and our services. */
+/** What the LocalStack container needs beyond the module's defaults: the engine's socket and emulator.env. */
 export interface LocalStackWiring {
   readonly environment: Record<string, string>;
   readonly bindMounts: BindMount[];
@@ -36,7 +56,7 @@ export function localStackWiring(engineSocketPath: string, env: NodeJS.ProcessEn
   const token = env.LOCALSTACK_AUTH_TOKEN?.trim();
   return {
     environment: {
-      SERVICES: 'apigateway,lambda,dynamodb,kms,ssm,iam,sts,logs',
+      ...readEnvFile(EMULATOR_ENV_FILE),
       ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}),
     },
     bindMounts: [{ source: engineSocketPath, target: containerDockerSocket, mode: 'rw' }],

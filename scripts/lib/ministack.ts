@@ -45,6 +45,6 @@ async function emulatorSh(action: 'start' | 'stop', port: number, env: Record<st
     await promisify(execFile)(EMULATOR_SH, [action], { env: { ...process.env, ...env, EMULATOR_PORT: String(port) } });
   } catch (error) {
     const { stderr } = error as { stderr?: string };
-    throw new Error(`scripts/emulator.sh ${action} (port ${port}) failed:\n${stderr ?? String(error)}`);
+    throw new Error(`scripts/emulator.sh ${action} (port ${port}) failed:\n${stderr ?? String(error)}`, { cause: error });
   }
 }
