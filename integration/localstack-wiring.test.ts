@@ -98,6 +98,13 @@ describe('the compose file, as `docker compose config` resolves it', () => {
     expect(tools.environment ?? {}).not.toHaveProperty('LOCALSTACK_AUTH_TOKEN');
   });
 
+  it('passes a Lambda network of your own to the emulator, and none by default (LocalStack then finds its own)', () => {
+    expect(config({}).services.emulator.environment?.LAMBDA_DOCKER_NETWORK).toBe('');
+    const { emulator, tools } = config({ LAMBDA_DOCKER_NETWORK: 'my-network' }).services;
+    expect(emulator.environment?.LAMBDA_DOCKER_NETWORK).toBe('my-network');
+    expect(tools.environment ?? {}).not.toHaveProperty('LAMBDA_DOCKER_NETWORK');
+  });
+
   it("gives the tools container the user's AWS settings from the shell and the emulator by its service name", () => {
     const { tools } = config({ AWS_REGION: 'eu-west-3', TF_STATE_BUCKET: 'my-state', API_GATEWAY_LOGS_ROLE: 'managed' }).services;
     expect(tools.environment).toMatchObject({
