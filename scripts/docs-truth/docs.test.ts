@@ -6,7 +6,7 @@ import path from 'node:path';
 import { kitEnvReads } from './env-reads';
 import { assignedNames, templateEntries } from './env-template';
 import { created } from '../../service/src/responses';
-import { checkedTable, handTypedTestCounts, headingAnchors, localLinks, makeTargetsIn } from './markdown';
+import { checkedTable, checkedTableRows, handTypedTestCounts, headingAnchors, localLinks, makeTargetsIn } from './markdown';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -112,6 +112,26 @@ function isDirectory(file: string): boolean {
     return false;
   }
 }
+
+describe('pinned versions', () => {
+  it("docs/toolchain.md's table gives each part the version scripts/toolchain pins", () => {
+    const pins = Object.fromEntries([...read('scripts/toolchain/versions.env').matchAll(/^([A-Z_]+_VERSION)=(\S+)$/gm)].map(([, name, value]) => [name, value]));
+    const compose = /^\s*github\.com\/docker\/compose\/v\d+ (v\S+)/m.exec(read('scripts/toolchain/compose/go.mod'))?.[1];
+    const expected: Record<string, string | undefined> = {
+      OpenTofu: pins.TOFU_VERSION,
+      'AWS provider': pins.AWS_PROVIDER_VERSION,
+      MiniStack: pins.MINISTACK_VERSION,
+      checkov: pins.CHECKOV_VERSION,
+      'Node.js': pins.NODE_VERSION,
+      'Docker Compose': compose,
+    };
+    const rows = checkedTableRows(read('docs/toolchain.md'), 'scripts/toolchain') ?? [];
+    const shown = Object.fromEntries(rows.map(([part, pinned = '']) => [part, /`([^`]+)`/.exec(pinned)?.[1]]));
+
+    expect(Object.keys(pins).length).toBe(5);
+    expect(shown).toEqual(expected);
+  });
+});
 
 describe("the README's quick start", () => {
   it('shows a 201 with every header the handler sets', () => {

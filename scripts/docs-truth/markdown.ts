@@ -3,24 +3,27 @@
 
 const withoutFencedCode = (markdown: string) => markdown.replace(/^```[\s\S]*?^```/gm, '');
 
-/**
- * The first cell's backticked name of each row of the table right after `<!-- checked: <what> -->`, e.g. the
- * configuration table (`<!-- checked: .env.template -->`) or the make targets (`<!-- checked: make help -->`).
- * A first cell may name several, `make url` / `make api-key`: every backticked span counts.
- */
-export function checkedTable(markdown: string, what: string): string[] | undefined {
+/** The cells of each row of the table right after `<!-- checked: <what> -->` (undefined without the marker). */
+export function checkedTableRows(markdown: string, what: string): string[][] | undefined {
   const marker = `<!-- checked: ${what} -->`;
   const start = markdown.indexOf(marker);
   if (start < 0) return undefined;
   const lines = markdown.slice(start + marker.length).split('\n').map((line) => line.trim());
   const first = lines.findIndex((line) => line.startsWith('|'));
-  const rows: string[] = [];
+  const rows: string[][] = [];
   for (const line of lines.slice(first + 2)) {
     if (!line.startsWith('|')) break;
-    const cell = line.split(/(?<!\\)\|/)[1] ?? '';
-    for (const [, span] of cell.matchAll(/`([^`]+)`/g)) rows.push(span);
+    rows.push(line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
   }
   return rows;
+}
+
+/**
+ * The first cell's backticked names of that table, e.g. the configuration table (`<!-- checked: .env.template -->`)
+ * or the make targets (`<!-- checked: make help -->`). A first cell may name several, `make url` / `make api-key`.
+ */
+export function checkedTable(markdown: string, what: string): string[] | undefined {
+  return checkedTableRows(markdown, what)?.flatMap(([cell = '']) => [...cell.matchAll(/`([^`]+)`/g)].map(([, span]) => span));
 }
 
 /** GitHub's heading anchors: lowercased, punctuation dropped, spaces to dashes, repeats numbered -1, -2, … */
