@@ -91,7 +91,7 @@ _check: _deps
 test: ## the fast suite: typecheck, lint, unit + property tests, DynamoDB (MiniStack on loopback) tests, synth assertions
 	$(PREFLIGHT)
 	$(RUN) _test
-# The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, ~30 s once).
+# The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, once).
 _test: _check
 	scripts/toolchain.sh ministack
 	npx jest --selectProjects unit service infra
