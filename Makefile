@@ -2,8 +2,8 @@
 #
 # 3 Musketeers style: each public target `x` runs `make _x` either inside the compose `tools` service
 # (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node >= 24,
-# and OpenTofu/Terraform, or Go to build them). RUNNER=auto picks compose when a Docker engine and Compose v2
-# answer, and every target says which runner and emulator it uses and why.
+# and OpenTofu, or Go to build it; Terraform is refused). RUNNER=auto picks compose when a Docker engine and
+# Compose v2 answer, and every target says which runner and emulator it uses and why.
 
 ENV ?= local
 RUNNER ?= auto

@@ -87,6 +87,16 @@ describe('make targets', () => {
   });
 });
 
+describe('jest projects', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.config.js is CommonJS, as jest reads it
+  const projects = (require('../../jest.config.js') as { projects: { displayName: string }[] }).projects.map(({ displayName }) => displayName);
+
+  it.each(DOCS)('%s names only jest projects jest.config.js defines', (file) => {
+    const named = [...read(file).matchAll(/--selectProjects((?:\s+[a-z][\w-]*)+)/g)].flatMap(([, list]) => list.trim().split(/\s+/));
+    expect(missing(named, projects)).toEqual([]);
+  });
+});
+
 describe('links between the docs', () => {
   it.each(DOCS)('%s links only to files and headings that exist', (file) => {
     const broken = localLinks(read(file)).filter(({ target }) => {
