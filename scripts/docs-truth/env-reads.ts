@@ -185,7 +185,7 @@ export function kitEnvReads(root: string, scanned: readonly string[] = SCANNED):
     const language = languageOf(file, source);
     const names =
       language === 'typescript' ? typescriptReads(source, constants)
-      : language === 'shell' ? shellReads(source, assignedByShell)
+      : language === 'shell' ? new Set([...shellReads(source, assignedByShell), ...pythonReads(source)]) // + heredocs
       : language === 'makefile' ? makefileReads(source)
       : language === 'compose' ? composeReads(source)
       : pythonReads(source);
