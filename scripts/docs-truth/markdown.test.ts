@@ -15,20 +15,43 @@ describe('reading the docs', () => {
   });
 
   it("reads every backticked name in the first column of the table after a checked marker", () => {
-    const markdown = ['<!-- checked: make help -->', '', '| target | does |', '| --- | --- |', '| `make url` / `make api-key` | prints |', '| `make clean` | a \\| b |', '', '| `make not-this` | x |'].join('\n');
+    const markdown = [
+      '<!-- checked: make help -->',
+      '',
+      '| target | does |',
+      '| --- | --- |',
+      '| `make url` / `make api-key` | prints |',
+      '| `make clean` | a \\| b |',
+      '',
+      '| `make not-this` | x |',
+    ].join('\n');
 
     expect(checkedTable(markdown, 'make help')).toEqual(['make url', 'make api-key', 'make clean']);
     expect(checkedTable(markdown, '.env.template')).toBeUndefined();
   });
 
   it("makes heading anchors as GitHub does, numbering repeats", () => {
-    const markdown = ['# Customers API kit', '## Deploy to AWS', '### `make dev`: the loop', '## Deploy to AWS', '```', '# not a heading', '```'].join('\n');
+    const markdown = [
+      '# Customers API kit',
+      '## Deploy to AWS',
+      '### `make dev`: the loop',
+      '## Deploy to AWS',
+      '```',
+      '# not a heading',
+      '```',
+    ].join('\n');
 
     expect([...headingAnchors(markdown)]).toEqual(['customers-api-kit', 'deploy-to-aws', 'make-dev-the-loop', 'deploy-to-aws-1']);
   });
 
   it('finds links to files and anchors, not URLs, nor links inside code', () => {
-    const markdown = ['See [AWS](docs/aws.md#teardown), [up](#develop) and [site](https://example.com).', '`[x](not-a-link.md)`', '```', '[y](nor-this.md)', '```'].join('\n');
+    const markdown = [
+      'See [AWS](docs/aws.md#teardown), [up](#develop) and [site](https://example.com).',
+      '`[x](not-a-link.md)`',
+      '```',
+      '[y](nor-this.md)',
+      '```',
+    ].join('\n');
 
     expect(localLinks(markdown)).toEqual([
       { target: 'docs/aws.md#teardown', line: 1 },
