@@ -1,32 +1,60 @@
 // Each way this repository reads its environment, with a fixture, and what must not count as a read.
-import { composeReads, makefileReads, pythonReads, shellReads, stringConstants, typescriptReads } from './env-reads';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { composeReads, envAccessors, kitEnvReads, makefileReads, pythonReads, shellReads, stringConstants, typescriptReads } from './env-reads';
 
 const sorted = (names: Set<string>) => [...names].sort();
 
 describe('finding environment reads', () => {
-  it('TypeScript: process.env by name, by key, by constant and destructured; typed env objects; helpers given a name', () => {
+  it('TypeScript: process.env by name, by key, by constant and destructured; typed env objects', () => {
     const source = [
       "const port = process.env.E2E_EMULATOR_PORT ?? '4599';",
       "const image = process.env['EMULATOR_IMAGE'];",
-      "const endpoint = process.env[ENDPOINT_VAR];",
+      'const endpoint = process.env[ENDPOINT_VAR];',
       'const { LOGS_SINCE, DEPLOY_ID: id } = process.env;',
       'const token = env.LOCALSTACK_AUTH_TOKEN?.trim();',
-      "const setting = (env: Env, name: string) => env[name]?.trim();",
-      "const bucket = setting(env, 'TF_STATE_BUCKET');",
-      "option('n', 'BENCH_N', '1000');",
       "// process.env.IN_A_COMMENT, and a URL: 'http://x'",
       "const mode = { billingMode: 'PAY_PER_REQUEST' }; send('POST');",
     ].join('\n');
     const constants = stringConstants(["export const ENDPOINT_VAR = 'CUSTOMERS_API_TEST_DYNAMODB_ENDPOINT';"]);
 
     expect(sorted(typescriptReads(source, constants))).toEqual([
-      'BENCH_N', 'CUSTOMERS_API_TEST_DYNAMODB_ENDPOINT', 'DEPLOY_ID', 'E2E_EMULATOR_PORT', 'EMULATOR_IMAGE',
-      'LOCALSTACK_AUTH_TOKEN', 'LOGS_SINCE', 'TF_STATE_BUCKET',
+      'CUSTOMERS_API_TEST_DYNAMODB_ENDPOINT', 'DEPLOY_ID', 'E2E_EMULATOR_PORT', 'EMULATOR_IMAGE', 'LOCALSTACK_AUTH_TOKEN',
+      'LOGS_SINCE',
     ]);
   });
 
-  it('TypeScript: a literal handed to a call counts only in a file that reads the environment', () => {
-    expect(sorted(typescriptReads("retry('ALL_OLD', 'PROVISIONED_THROUGHPUT');"))).toEqual([]);
+  it('TypeScript: a literal handed to a function that reads the variable its parameter names, directly or passed on', () => {
+    const source = [
+      'const setting = (env: Env, name: string): string | undefined => env[name]?.trim() || undefined;',
+      '',
+      'function option(name: string, variable: string, fallback: string): string {',
+      '  const flag = process.argv.find((arg) => arg.startsWith(`--${name}=`));',
+      '  return flag ?? process.env[variable] ?? fallback;',
+      '}',
+      '',
+      'function endpoint(env: Env, variable: string, fallback: string): string {',
+      '  return setting(env, variable) ?? fallback;',
+      '}',
+      "const bucket = setting(env, 'TF_STATE_BUCKET');",
+      "option('n', 'BENCH_N', '1000');",
+      "endpoint(env, 'EMULATOR_ENDPOINT', DEFAULT);",
+      "const loosenings = ['DISABLE_CORS_CHECKS', 'EXTRA_CORS_ALLOWED_ORIGINS', 'DISABLE_PREFLIGHT'];",
+      "retry('ALL_OLD', 'PROVISIONED_THROUGHPUT');",
+    ].join('\n');
+
+    expect(envAccessors([source])).toEqual(new Map([['setting', 1], ['option', 1], ['endpoint', 1]]));
+    expect(sorted(typescriptReads(source))).toEqual(['BENCH_N', 'EMULATOR_ENDPOINT', 'TF_STATE_BUCKET']);
+  });
+
+  it("TypeScript: each file's own accessor wins over one of the same name elsewhere", () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'env-reads-'));
+    mkdirSync(path.join(root, 'infra'));
+    writeFileSync(path.join(root, 'infra/a.ts'), "const setting = (env: Env, name: string) => env[name];\nsetting(env, 'FROM_A');\n");
+    writeFileSync(path.join(root, 'infra/b.ts'), "const setting = (name: string) => process.env[name];\nsetting('FROM_B');\n");
+
+    expect(sorted(new Set(kitEnvReads(root, ['infra']).keys()))).toEqual(['FROM_A', 'FROM_B']);
   });
 
   it('shell: defaults always count; a plain $X only when no script assigns X', () => {

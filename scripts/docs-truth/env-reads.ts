@@ -30,7 +30,6 @@ const NOT_SCANNED = new Set(['scripts/docs-truth']);
 export type EnvReads = Map<string, Set<string>>;
 
 const NAME = '[A-Z][A-Z0-9_]*';
-const ENV_LIKE_LITERAL = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 const add = (reads: EnvReads, name: string, file: string) => {
   if (!reads.has(name)) reads.set(name, new Set());
@@ -48,12 +47,94 @@ export function stringConstants(sources: readonly string[]): Map<string, string>
   return constants;
 }
 
+/** The arguments of the call whose `(` is at `open`, split at its top-level commas (strings and nesting respected). */
+function callArguments(source: string, open: number): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  for (let index = open + 1; index < source.length; index += 1) {
+    const char = source[index];
+    if (quote) {
+      current += char;
+      if (char === '\\') current += source[(index += 1)] ?? '';
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === "'" || char === '"' || char === '`') quote = char;
+    else if ('([{'.includes(char)) depth += 1;
+    else if (')]}'.includes(char)) {
+      if (depth === 0) return [...args, current.trim()].filter((arg, position, all) => arg || position < all.length - 1);
+      depth -= 1;
+    } else if (char === ',' && depth === 0) {
+      args.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += char;
+  }
+  return args;
+}
+
+/** Where a function's own text ends: the first line at its indentation closing a brace, or a blank line. */
+function bodyAfter(source: string, start: number): string {
+  const rest = source.slice(start);
+  const end = rest.search(/\n\}|\n\s*\n/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+const paramNames = (list: string) =>
+  list.split(',').map((param) => /^\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)/.exec(param)?.[1] ?? '');
+
+/**
+ * Functions that read the variable a parameter names (`const setting = (env, name) => env[name]`, `function option(
+ * flag, variable) { … process.env[variable] … }`), and the ones that pass a parameter on to such a function: for each,
+ * which argument is the variable's name. Their calls with a literal there are reads (`setting(env, 'TF_STATE_BUCKET')`).
+ */
+export function envAccessors(sources: readonly string[]): Map<string, number> {
+  const definitions = sources.flatMap((source) => {
+    const code = withoutTypescriptComments(source);
+    const pattern = /(?:\bfunction\s+([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\(([^)]*)\)|\b(?:const|let)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?\(([^)]*)\)[^=\n]*=>)/g;
+    return [...code.matchAll(pattern)].map((match) => ({
+      name: match[1] ?? match[3],
+      params: paramNames(match[2] ?? match[4]),
+      body: bodyAfter(code, (match.index ?? 0) + match[0].length),
+    }));
+  });
+  const accessors = new Map<string, number>();
+  for (const { name, params, body } of definitions) {
+    const index = params.findIndex((param) => param && new RegExp(`\\b\\w*[eE]nv\\??\\.?\\[\\s*${param.replace(/\$/g, '\\$')}\\s*\\]`).test(body));
+    if (index >= 0) accessors.set(name, index);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { name, params, body } of definitions) {
+      if (accessors.has(name)) continue;
+      for (const [accessor, position] of accessors) {
+        for (const call of body.matchAll(new RegExp(`\\b${accessor}\\s*\\(`, 'g'))) {
+          const passed = callArguments(body, (call.index ?? 0) + call[0].length - 1)[position];
+          const index = passed ? params.indexOf(passed) : -1;
+          if (index >= 0 && !accessors.has(name)) {
+            accessors.set(name, index);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return accessors;
+}
+
 /**
  * TypeScript and JavaScript: `process.env.X`, `process.env['X']`, `process.env[CONSTANT]`, `{ X } = process.env`,
- * any `…env.X` / `…Env['X']` (a typed env object handed to a function), and, in a file that reads the environment
- * through a parameter, an env-like literal handed straight to a call (`setting(env, 'TF_STATE_BUCKET')`).
+ * any `…env.X` / `…Env['X']` (a typed env object handed to a function), and a literal handed to one of the
+ * `accessors` where it takes the variable's name (`setting(env, 'TF_STATE_BUCKET')`).
  */
-export function typescriptReads(text: string, constants: ReadonlyMap<string, string> = new Map()): Set<string> {
+export function typescriptReads(
+  text: string,
+  constants: ReadonlyMap<string, string> = new Map(),
+  accessors: Iterable<readonly [string, number]> = envAccessors([text]),
+): Set<string> {
   const source = withoutTypescriptComments(text);
   const names = new Set<string>();
   for (const [, name] of source.matchAll(new RegExp(`\\b\\w*[eE]nv\\??\\.(${NAME})\\b`, 'g'))) names.add(name);
@@ -65,9 +146,10 @@ export function typescriptReads(text: string, constants: ReadonlyMap<string, str
   for (const [, list] of source.matchAll(/\{([^{}]*)\}\s*=\s*process\.env\b/g)) {
     for (const [, name] of list.matchAll(new RegExp(`(?:^|[\\s,])(${NAME})\\b`, 'g'))) names.add(name);
   }
-  if (/\bprocess\.env\b|\b\w*[eE]nv\??\.?\[\s*[a-z]\w*\s*\]/.test(source)) {
-    for (const [, literal] of source.matchAll(/[(,]\s*['"]([A-Z][A-Z0-9_]*)['"]\s*(?=[,)])/g)) {
-      if (ENV_LIKE_LITERAL.test(literal)) names.add(literal);
+  for (const [accessor, position] of accessors) {
+    for (const call of source.matchAll(new RegExp(`(?<![\\w.])${accessor}\\s*\\(`, 'g'))) {
+      const literal = /^['"]([A-Z][A-Z0-9_]*)['"]$/.exec(callArguments(source, (call.index ?? 0) + call[0].length - 1)[position] ?? '');
+      if (literal) names.add(literal[1]);
     }
   }
   return names;
@@ -161,6 +243,13 @@ export function languageOf(file: string, source: string): Language | undefined {
   return undefined;
 }
 
+/** The accessors a file can call: its own, then every other file's, at each position they take the name. */
+function accessorsFor(source: string, everywhere: readonly Map<string, number>[]): [string, number][] {
+  const own = envAccessors([source]);
+  const others = everywhere.flatMap((accessors) => [...accessors].filter(([name]) => !own.has(name)));
+  return [...own, ...others];
+}
+
 function filesUnder(root: string, entry: string): string[] {
   const full = path.join(root, entry);
   if (NOT_SCANNED.has(entry)) return [];
@@ -174,7 +263,11 @@ function filesUnder(root: string, entry: string): string[] {
 export function kitEnvReads(root: string, scanned: readonly string[] = SCANNED): EnvReads {
   const files = scanned.flatMap((entry) => filesUnder(root, entry)).map((file) => ({ file, source: readFileSync(path.join(root, file), 'utf8') }));
   const typed = files.filter(({ file, source }) => languageOf(file, source));
-  const constants = stringConstants(typed.filter(({ file, source }) => languageOf(file, source) === 'typescript').map(({ source }) => source));
+  const typescript = typed.filter(({ file, source }) => languageOf(file, source) === 'typescript').map(({ source }) => source);
+  const constants = stringConstants(typescript);
+  // A name defined in several files (a local `setting`) may take the variable at different positions: each file's
+  // own definitions win, and a call to one defined elsewhere counts at any position it has there.
+  const everywhere = typescript.map((source) => envAccessors([source]));
   const assignedByShell = new Set(
     files
       .filter(({ file, source }) => languageOf(file, source) === 'shell' || file.endsWith('.env'))
@@ -184,7 +277,7 @@ export function kitEnvReads(root: string, scanned: readonly string[] = SCANNED):
   for (const { file, source } of typed) {
     const language = languageOf(file, source);
     const names =
-      language === 'typescript' ? typescriptReads(source, constants)
+      language === 'typescript' ? typescriptReads(source, constants, accessorsFor(source, everywhere))
       : language === 'shell' ? new Set([...shellReads(source, assignedByShell), ...pythonReads(source)]) // + heredocs
       : language === 'makefile' ? makefileReads(source)
       : language === 'compose' ? composeReads(source)
