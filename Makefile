@@ -57,10 +57,10 @@ AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--v
 COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci envfile deps check test unit build synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev
-.PHONY: _deps _check _test _unit _build _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev
+.PHONY: help ci envfile deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
+	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev bench-deploy browser-test fuzz
+.PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
+	_logs _dev-test _bench-dev _bench-deploy _browser-test _fuzz
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -102,11 +102,17 @@ unit: ## the pure tests alone, in seconds: validation core + property tests, hel
 _unit: _deps
 	npx jest --selectProjects unit infra
 
-build: ## bundle the Lambda into dist/lambda.zip (deterministic)
+build: ## bundle one Lambda per route (service/src/routes.ts) into dist/<route>.zip (deterministic)
 	$(PREFLIGHT)
 	$(RUN) _build
 _build: _deps
 	npx tsx service/build.ts
+
+openapi: ## write dist/openapi.json (OpenAPI 3.0) from the route list and its schemas (service/src/routes.ts); deploys nothing
+	$(PREFLIGHT)
+	$(RUN) _openapi
+_openapi: _deps
+	npx tsx service/openapi.ts
 
 synth: ## synthesize both stacks for ENV into cdktf.out/ENV (no Terraform binary needed)
 	$(PREFLIGHT)
@@ -141,7 +147,7 @@ dev: ## the local inner loop: deploy if out of date, push each service/ change t
 _dev: _deps
 	source scripts/lib/profile-env.sh local && exec node --import tsx scripts/dev.ts
 
-logs: ## print the function's log lines readably from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
+logs: ## print every route's log lines readably, each marked with its route, from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
 	$(PREFLIGHT)
 	$(RUN) _logs
 _logs: _deps
@@ -160,6 +166,13 @@ bench-dev: ## edit-to-live benchmark (a script, not in CI): 20 handler edits und
 	$(RUN) _bench-dev
 _bench-dev: _build _engine
 	npx tsx scripts/bench-dev.ts
+
+bench-deploy: EMULATOR_DESC := MiniStack, started by the script inside the runner
+bench-deploy: ## deploy benchmark (a script, not in CI): make deploy fresh and unchanged, make clean (BENCH_E2E=1: make e2e), bundle sizes
+	$(PREFLIGHT)
+	$(RUN) _bench-deploy
+_bench-deploy: _build _engine
+	npx tsx scripts/bench-deploy.ts
 
 outputs: ## print the deployed stack's outputs for ENV (a file on this host: no runner needed)
 	@cat .state/$(ENV)/outputs.json
@@ -214,6 +227,23 @@ aws-safety: ## deploy to MiniStack: no API key in state or synth output, 0600/07
 	$(RUN) _aws-safety
 _aws-safety: _build _engine
 	npx jest --selectProjects aws-safety --runInBand
+
+browser-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+browser-test: ## hostile web pages in headless Chromium (Debian's, installed when missing) against the emulator: they get nothing
+	$(PREFLIGHT)
+	$(RUN) _browser-test
+_browser-test: _deps
+	scripts/toolchain.sh ministack
+	scripts/toolchain.sh chromium
+	npx jest --selectProjects browser --runInBand
+
+fuzz: EMULATOR_DESC := MiniStack, started by the suite inside the runner
+fuzz: ## schemathesis (bounded, deterministic) against the deployed API from dist/openapi.json: deploy to MiniStack, fuzz, destroy
+	$(PREFLIGHT)
+	$(RUN) _fuzz
+_fuzz: _build _openapi _engine
+	scripts/toolchain.sh schemathesis
+	eval "$$(scripts/toolchain.sh env)" && npx jest --selectProjects fuzz --runInBand
 
 integration-test: ## testcontainers: start EMULATOR_IMAGE, deploy, assert, destroy (on this host: it drives Docker)
 	@echo "runner: native (testcontainers drives the Docker engine from this host) · emulator: $(or $(EMULATOR_IMAGE),localstack/localstack:4.14.0) via testcontainers" >&2

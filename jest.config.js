@@ -1,9 +1,16 @@
-// One jest config, eight projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
+// One jest config, ten projects. The fast suite (`make test`: unit, service, infra) deploys nothing; `make unit`
 // runs the pure ones alone (unit, infra: no emulator, seconds); e2e, aws-safety, dev and integration deploy for real and are run by
 // their own make targets (compose too: it needs Docker Compose).
 // ts-jest 29.4 transpiles each file on its own (tsconfig's isolatedModules; no type check here, `make check` runs
 // tsc). Under module nodenext a .ts file of this package (no "type": "module") compiles to CommonJS, as jest needs.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+// puppeteer-core (integration/support/browser.ts) and the packages it loads ship ES modules only, which jest's CommonJS
+// runtime cannot require: ts-jest turns them into CommonJS too, for the projects that drive a browser.
+const esmOnlyPackages = ['puppeteer-core', 'chromium-bidi', '@puppeteer/browsers'];
+const withBrowser = {
+  transform: { ...tsJest, '^.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+};
 const project = (name, testMatch, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -20,11 +27,18 @@ const pureTests = [
   'service/src/customer.property.test.ts',
   'service/src/errors.test.ts',
   'service/src/request.test.ts',
+  'service/src/location.test.ts',
+  'service/src/router.test.ts',
+  'service/src/routes.test.ts',
+  'service/src/lru-cache.test.ts',
+  'service/request-schemas.test.ts',
+  'service/openapi.test.ts',
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
   'scripts/docs-truth/docs.test.ts',
   'scripts/docs-truth/env-reads.test.ts',
   'scripts/docs-truth/markdown.test.ts',
+  'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
 ];
 
@@ -37,8 +51,13 @@ module.exports = {
       globalTeardown: '<rootDir>/service/test-support/global-teardown.ts',
     }),
     project('infra', ['<rootDir>/infra/**/*.test.ts']),
-    project('e2e', ['<rootDir>/integration/e2e.test.ts']),
+    // The deployed stack end to end, and the proof that the emulator's IAM engine refuses a role missing an action.
+    project('e2e', ['<rootDir>/integration/e2e.test.ts', '<rootDir>/integration/iam-enforced.test.ts']),
     project('integration', ['<rootDir>/integration/testcontainers.test.ts']),
+    // `make fuzz`: schemathesis against the deployed API (deploys).
+    project('fuzz', ['<rootDir>/integration/fuzz.test.ts']),
+    // `make browser-test`: hostile web pages in headless Chromium against the emulator as the kit starts it.
+    project('browser', ['<rootDir>/integration/browser-attacks.test.ts'], withBrowser),
     // The compose path end to end (make deploy, the README call, make dev, through the tools container) and the
     // LocalStack wiring: needs Docker Compose.
     project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/compose-dev.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),

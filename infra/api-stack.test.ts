@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
-import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
@@ -14,26 +12,35 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { DEFAULT_TIMEOUTS, DYNAMODB_MAX_ATTEMPTS } from '../service/src/clients';
-import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH } from '../service/src/customer';
+import { ROUTES, tableUses, type Route, type TableName } from '../service/src/routes';
+import { TABLE_NAMES, TABLES } from '../service/src/tables';
 import { PolicyStatement } from './policy-document';
 import { named, only, ref, refById, refNamed, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
 
 setupJest();
 
 const KMS_VIA_DYNAMODB = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+// A route that only reads gets what AWS CDK's grantReadData gives on a table's key: decrypt, describe.
+const KMS_READ_VIA_DYNAMODB = ['kms:Decrypt', 'kms:DescribeKey'];
+const READS = new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem']);
+const writes = (route: Route) => tableUses(route).some(([, use]) => use.actions.some((action) => !READS.has(action)));
+const kmsActionsOf = (route: Route) => (writes(route) ? KMS_VIA_DYNAMODB : KMS_READ_VIA_DYNAMODB);
 // API Gateway's REST integration timeout: a slower Lambda answers the client 504 while it keeps running.
 const API_GATEWAY_INTEGRATION_TIMEOUT_S = 29;
 // Every attempt timing out on connect and on the response, plus a second for the SDK's backoff between attempts.
 const DYNAMODB_WORST_CASE_S =
   (DYNAMODB_MAX_ATTEMPTS * (DEFAULT_TIMEOUTS.connectionTimeout + DEFAULT_TIMEOUTS.requestTimeout)) / 1000 + 1;
+// The contract, plus <name>_table_name for every declared table beside DA_Serverless (emails, idempotency).
 const OUTPUTS = [
-  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'emails_table_name', 'function_name',
-  'idempotency_table_name',
-  'kms_key_arn', 'stage_name', 'table_name', 'usage_plan_id',
-];
+  'api_id', 'api_key_parameter_name', 'api_url', 'db_name_parameter_name', 'function_names',
+  'kms_key_arn', 'stage_name', 'stage_url', 'table_name', 'usage_plan_id',
+  ...TABLE_NAMES.filter((name) => name !== 'customers').map((name) => `${name}_table_name`),
+].sort();
+
+// Where each table's name comes from: DA_Serverless (the db-name parameter's value) plus its suffix.
+const TABLE_SUFFIXES = Object.fromEntries(TABLE_NAMES.map((name) => [name, TABLES[name].suffix])) as Record<TableName, string>;
 
 interface PolicyDocument { Version: string; Statement: PolicyStatement[] }
 const policyOf = (json: TerraformJson, type: string, attribute = 'policy'): PolicyDocument =>
@@ -54,14 +61,17 @@ describe.each([
     json = s.apiJson;
   });
   const prefix = `customers-api-${env}`;
-  const functionName = `${prefix}-create-customer`;
-  const lambdaLogGroup = `/aws/lambda/${functionName}`;
+  const functionNames = ROUTES.map((route) => `${prefix}-${route.name}`).sort();
   const accessLogGroup = `/aws/apigateway/${prefix}/access`;
-  const lambdaRoleArn = () => refNamed(json, 'aws_iam_role', functionName, 'arn');
   // The stack has several tables; DA_Serverless is the one named by the db-name parameter.
   const dbName = () => ref(json, 'aws_ssm_parameter', 'insecure_value', 'data');
   const customersTable = () => named(json, 'aws_dynamodb_table', dbName());
   const customersTableRef = (attribute: string) => refById('aws_dynamodb_table', customersTable().id, attribute);
+  const rolePolicyOf = (roleName: string) => {
+    const role = refNamed(json, 'aws_iam_role', roleName, 'name');
+    const [entry] = Object.entries(json.resource.aws_iam_role_policy).filter(([, config]) => config.role === role);
+    return { id: entry[0], config: entry[1] };
+  };
 
   describe('storage', () => {
     it('reads the table name from the db-name SSM parameter as a plain (insecure) value', () => {
@@ -117,17 +127,23 @@ describe.each([
       }));
     });
 
-    it('lets only the Lambda role use the key, only for the data-key actions and only through DynamoDB in this region', () => {
+    it('lets only the routes\' Lambda roles use the key, only through DynamoDB in this region: the data-key actions for writers, decrypt for readers', () => {
       const roleStatements = statements.filter((st) => JSON.stringify(st.Principal).includes('aws_iam_role.'));
-      expect(roleStatements).toHaveLength(1);
-      const [role] = roleStatements;
-      expect(role.Principal).toEqual({ AWS: [lambdaRoleArn()] });
-      expect([...asList(role.Action)].sort()).toEqual([...KMS_VIA_DYNAMODB].sort());
-      expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
-      expect(statements).toHaveLength(5); // root, the deployer's two (kms-key.test.ts), this one, CloudWatch Logs
+      const roleArn = (route: Route) => refNamed(json, 'aws_iam_role', `${prefix}-${route.name}`, 'arn');
+      for (const route of ROUTES) {
+        const granting = roleStatements.filter((st) => asList(st.Principal?.AWS).includes(roleArn(route)));
+        expect(granting).toHaveLength(1);
+        expect([...asList(granting[0].Action)].sort()).toEqual([...kmsActionsOf(route)].sort());
+      }
+      expect(roleStatements.flatMap((st) => asList(st.Principal?.AWS)).sort()).toEqual(ROUTES.map(roleArn).sort());
+      for (const role of roleStatements) {
+        expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
+      }
+      // root, the deployer's two (kms-key.test.ts), one per kind of role user (writers, readers), CloudWatch Logs
+      expect(statements).toHaveLength(3 + new Set(ROUTES.map(writes)).size + 1);
     });
 
-    it('lets CloudWatch Logs in this region use the key only for our two log groups', () => {
+    it('lets CloudWatch Logs in this region use the key only for our log groups: one per route, and the access log', () => {
       const account = ref(json, 'aws_caller_identity', 'account_id', 'data');
       const partition = ref(json, 'aws_partition', 'partition', 'data');
       const arnOf = (name: string) => `arn:${partition}:logs:${s.profile.region}:${account}:log-group:${name}`;
@@ -138,12 +154,32 @@ describe.each([
         Principal: { Service: `logs.${s.profile.region}.amazonaws.com` },
         Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         Resource: '*',
-        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [arnOf(lambdaLogGroup), arnOf(accessLogGroup)] } },
+        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [...functionNames.map((name) => arnOf(`/aws/lambda/${name}`)), arnOf(accessLogGroup)] } },
       }]);
     });
   });
 
-  describe('function', () => {
+  it('has one function and one role per route, named <prefix>-<route>, and no others', () => {
+    expect(Object.values(json.resource.aws_lambda_function).map((fn) => fn.function_name).sort()).toEqual(functionNames);
+    const roles = Object.values(json.resource.aws_iam_role).map((role) => role.name).filter((name) => name !== `${prefix}-api-gateway-logs`);
+    expect(roles.sort()).toEqual(functionNames);
+  });
+
+  const tableArn = (suffix: string) => refById('aws_dynamodb_table', named(json, 'aws_dynamodb_table', `${dbName()}${suffix}`).id, 'arn');
+
+  describe.each(ROUTES.map((route) => [route.name, route] as const))('function for %s', (name, route) => {
+    const functionName = `${prefix}-${name}`;
+    const { method } = route;
+    const sourcePath = route.path.slice(1).replace(/\{[^}]+\}/g, '*');
+    const declared = tableUses(route);
+    // 2 log actions, the declared DynamoDB actions, the KMS actions through DynamoDB (one key for every table).
+    const actionCount = 2 + declared.reduce((sum, [, use]) => sum + use.actions.length, 0) + (declared.length > 0 ? kmsActionsOf(route).length : 0);
+    const lambdaLogGroup = `/aws/lambda/${functionName}`;
+    const lambdaRoleArn = () => refNamed(json, 'aws_iam_role', functionName, 'arn');
+    const lambda = () => named(json, 'aws_lambda_function', functionName);
+    const lambdaRef = (attribute: string) => refById('aws_lambda_function', lambda().id, attribute);
+    const integration = () => Object.values(json.resource.aws_api_gateway_integration).find((config) => config.uri === lambdaRef('invoke_arn')) as Record<string, unknown>;
+
     it('runs index.handler from the bundle on nodejs24.x, x86_64, 256 MB', () => {
       expect(s.api).toHaveResourceWithProperties(LambdaFunction, {
         function_name: functionName,
@@ -157,17 +193,15 @@ describe.each([
     });
 
     it('outlasts the DynamoDB client\'s worst case (so the handler answers 503 itself) and ends before API Gateway gives up', () => {
-      const timeout = only(json, 'aws_lambda_function').config.timeout as number;
+      const timeout = lambda().config.timeout as number;
       expect(timeout).toBeGreaterThanOrEqual(DYNAMODB_WORST_CASE_S);
       expect(timeout).toBeLessThan(API_GATEWAY_INTEGRATION_TIMEOUT_S);
     });
 
-    it('gets DB_NAME straight from the SSM data source, the tables named after it, the service name and log level', () => {
-      expect(only(json, 'aws_lambda_function').config.environment).toEqual({
+    it('gets DB_NAME straight from the SSM data source, only the tables its route uses named after it, the service name and log level', () => {
+      expect(lambda().config.environment).toEqual({
         variables: {
-          DB_NAME: dbName(),
-          EMAILS_TABLE_NAME: `${dbName()}_emails`,
-          IDEMPOTENCY_TABLE_NAME: `${dbName()}_idempotency`,
+          ...Object.fromEntries(declared.map(([table, use]) => [use.variable, `${dbName()}${TABLE_SUFFIXES[table]}`])),
           POWERTOOLS_SERVICE_NAME: 'customers-api',
           LOG_LEVEL: 'INFO',
           NODE_OPTIONS: '--enable-source-maps',
@@ -182,15 +216,15 @@ describe.each([
         kms_key_id: ref(json, 'aws_kms_key', 'arn'),
       });
       const logGroup = named(json, 'aws_cloudwatch_log_group', lambdaLogGroup).id;
-      const rolePolicy = named(json, 'aws_iam_role_policy', 'least-privilege').id;
-      expect(only(json, 'aws_api_gateway_integration').config.depends_on).toEqual(expect.arrayContaining([
+      const rolePolicy = rolePolicyOf(functionName).id;
+      expect(integration().depends_on).toEqual(expect.arrayContaining([
         `aws_cloudwatch_log_group.${logGroup}`,
         `aws_iam_role_policy.${rolePolicy}`,
       ]));
     });
 
     it('waits for nothing that waits for the key, so it is created while the key is (its log group and policy gate the route)', () => {
-      const fn = only(json, 'aws_lambda_function').config;
+      const fn = lambda().config;
       expect(fn.depends_on).toBeUndefined();
       expect(JSON.stringify(fn)).not.toMatch(/aws_(kms_key|dynamodb_table|iam_role_policy|cloudwatch_log_group)\./);
     });
@@ -201,48 +235,51 @@ describe.each([
       ]);
     });
 
-    it('may invoke only from API Gateway, for POST /customers on this API', () => {
-      expect(s.api).toHaveResourceWithProperties(LambdaPermission, {
+    it(`may invoke only from API Gateway, for ${method} /${sourcePath} on this API`, () => {
+      const permissions = Object.values(json.resource.aws_lambda_permission).filter((config) => config.function_name === lambdaRef('function_name'));
+      expect(permissions).toEqual([expect.objectContaining({
         action: 'lambda:InvokeFunction',
         principal: 'apigateway.amazonaws.com',
-        function_name: ref(json, 'aws_lambda_function', 'function_name'),
-        source_arn: `${ref(json, 'aws_api_gateway_rest_api', 'execution_arn')}/*/POST/customers`,
+        source_arn: `${ref(json, 'aws_api_gateway_rest_api', 'execution_arn')}/*/${method}/${sourcePath}`,
+      })]);
+    });
+
+    describe('role policy (least privilege)', () => {
+      let statements: PolicyStatement[];
+      beforeAll(() => {
+        const policy = rolePolicyOf(functionName).config;
+        expect(policy.name).toBe('least-privilege');
+        statements = JSON.parse(policy.policy as string).Statement;
       });
-    });
-  });
+      const grantsOn = (resource: string) =>
+        statements.filter((st) => asList(st.Resource).includes(resource)).flatMap((st) => asList(st.Action)).sort();
 
-  describe('role policy (least privilege)', () => {
-    let statements: PolicyStatement[];
-    beforeAll(() => {
-      const policy = named(json, 'aws_iam_role_policy', 'least-privilege').config;
-      expect(policy.role).toBe(refNamed(json, 'aws_iam_role', functionName, 'name'));
-      statements = JSON.parse(policy.policy as string).Statement;
-    });
-    const grantsOn = (resource: string) =>
-      statements.filter((st) => asList(st.Resource).includes(resource)).flatMap((st) => asList(st.Action)).sort();
+      it('writes logs only to its own log group', () => {
+        expect(grantsOn(`${refNamed(json, 'aws_cloudwatch_log_group', lambdaLogGroup, 'arn')}:*`)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      });
 
-    it('writes logs only to its own log group', () => {
-      expect(grantsOn(`${refNamed(json, 'aws_cloudwatch_log_group', lambdaLogGroup, 'arn')}:*`)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    });
+      // Each route's own test pins what it declares (GET: GetItem on the customers table alone).
+      it('may do on each table exactly what its route declares, and nothing on the tables it does not use', () => {
+        for (const [table, suffix] of Object.entries(TABLE_SUFFIXES) as [TableName, string][]) {
+          expect(grantsOn(tableArn(suffix))).toEqual([...(route.tables[table]?.actions ?? [])].sort());
+        }
+      });
 
-    it('may only PutItem, GetItem and ConditionCheckItem, and only on this table', () => {
-      expect(grantsOn(customersTableRef('arn'))).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
-    });
+      it(`may use only this key, only through DynamoDB, ${writes(route) ? 'for the data-key actions (it writes)' : 'to decrypt (it only reads)'}`, () => {
+        const key = ref(json, 'aws_kms_key', 'arn');
+        expect(grantsOn(key)).toEqual([...kmsActionsOf(route)].sort());
+        const keyStatement = statements.find((st) => asList(st.Resource).includes(key));
+        expect(keyStatement?.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
+      });
 
-    it('may use only this key, only for data-key actions, only through DynamoDB', () => {
-      const key = ref(json, 'aws_kms_key', 'arn');
-      expect(grantsOn(key)).toEqual([...KMS_VIA_DYNAMODB].sort());
-      const keyStatement = statements.find((st) => asList(st.Resource).includes(key));
-      expect(keyStatement?.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
-    });
-
-    it('grants nothing else: no wildcard resources, no service-wide actions', () => {
-      const actions = statements.flatMap((st) => asList(st.Action));
-      expect(actions).toHaveLength(12);
-      expect(actions.filter((a) => a.endsWith('*'))).toEqual(['kms:GenerateDataKey*']);
-      expect(actions).not.toContain('dynamodb:*');
-      expect(statements.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
-      expect(statements.every((st) => st.Effect === 'Allow' && st.Principal === undefined)).toBe(true);
+      it('grants nothing else: no wildcard resources, no service-wide actions', () => {
+        const actions = statements.flatMap((st) => asList(st.Action));
+        expect(actions).toHaveLength(actionCount);
+        expect(actions.filter((a) => a.endsWith('*'))).toEqual(writes(route) ? ['kms:GenerateDataKey*'] : []);
+        expect(actions).not.toContain('dynamodb:*');
+        expect(statements.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
+        expect(statements.every((st) => st.Effect === 'Allow' && st.Principal === undefined)).toBe(true);
+      });
     });
   });
 
@@ -255,51 +292,68 @@ describe.each([
       });
     });
 
-    it('routes POST /customers, API key required, no authorizer, Lambda proxy to the function', () => {
-      const restApi = ref(json, 'aws_api_gateway_rest_api', 'id');
-      expect(s.api).toHaveResourceWithProperties(ApiGatewayResource, {
-        rest_api_id: restApi,
-        parent_id: ref(json, 'aws_api_gateway_rest_api', 'root_resource_id'),
-        path_part: 'customers',
-      });
+    // Each resource's full path, from its parents: what the methods hang on.
+    const resourcePaths = () => {
+      const resources = json.resource.aws_api_gateway_resource;
+      const pathOf = (id: string): string => {
+        const { parent_id: parent, path_part: part } = resources[id] as { parent_id: string; path_part: string };
+        const parentId = /^\$\{aws_api_gateway_resource\.([^.]+)\.id\}$/.exec(parent)?.[1];
+        return `${parentId ? pathOf(parentId) : ''}/${part}`;
+      };
+      return Object.fromEntries(Object.keys(resources).map((id) => [pathOf(id), id]));
+    };
+
+    it('makes each path prefix of the routes once, each under its parent\'s resource (the first under the root)', () => {
+      const prefixes = new Set(ROUTES.flatMap(({ path }) => path.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
+      const byPath = resourcePaths();
+      expect(Object.keys(byPath).sort()).toEqual([...prefixes].sort());
+      for (const [path, id] of Object.entries(byPath)) {
+        const parentPath = path.slice(0, path.lastIndexOf('/'));
+        expect(json.resource.aws_api_gateway_resource[id]).toMatchObject({
+          rest_api_id: ref(json, 'aws_api_gateway_rest_api', 'id'),
+          path_part: path.slice(path.lastIndexOf('/') + 1),
+          parent_id: parentPath ? refById('aws_api_gateway_resource', byPath[parentPath], 'id') : ref(json, 'aws_api_gateway_rest_api', 'root_resource_id'),
+        });
+      }
+    });
+
+    it.each(ROUTES.map((route) => [route.method, route.path, route.name] as const))('routes %s %s, API key required, no authorizer, Lambda proxy to the %s function', (method, path, route) => {
+      const resourceId = refById('aws_api_gateway_resource', resourcePaths()[path], 'id');
       expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
-        resource_id: ref(json, 'aws_api_gateway_resource', 'id'),
-        http_method: 'POST',
+        resource_id: resourceId,
+        http_method: method,
         authorization: 'NONE',
         api_key_required: true,
       });
       expect(s.api).toHaveResourceWithProperties(ApiGatewayIntegration, {
-        resource_id: ref(json, 'aws_api_gateway_resource', 'id'),
+        resource_id: resourceId,
         type: 'AWS_PROXY',
         integration_http_method: 'POST',
-        uri: ref(json, 'aws_lambda_function', 'invoke_arn'),
+        uri: refNamed(json, 'aws_lambda_function', `${prefix}-${route}`, 'invoke_arn'),
       });
     });
 
-    it('redeploys when the route, method or integration changes, creating the new deployment first', () => {
+    it('has one method and one integration per route, and no others', () => {
+      expect(Object.values(json.resource.aws_api_gateway_method)).toHaveLength(ROUTES.length);
+      expect(Object.values(json.resource.aws_api_gateway_integration)).toHaveLength(ROUTES.length);
+    });
+
+    it('redeploys when anything that shapes the API changes (deployment-trigger.test.ts), creating the new deployment first', () => {
       const deployment = only(json, 'aws_api_gateway_deployment').config;
       expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
       const trigger = (deployment.triggers as Record<string, string>).redeployment;
-      expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[.*\]\)\)\}$/);
-      for (const type of ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration']) {
-        expect(trigger).toContain(`${type}.${only(json, type).id}.id`);
-      }
-      expect(trigger).toContain(`aws_api_gateway_integration.${only(json, 'aws_api_gateway_integration').id}.uri`);
-    });
-
-    it('redeploys when the body validation changes: validator, model schema, or how the method uses them', () => {
-      const trigger = (only(json, 'aws_api_gateway_deployment').config.triggers as Record<string, string>).redeployment;
-      const method = `aws_api_gateway_method.${only(json, 'aws_api_gateway_method').id}`;
-      const validator = `aws_api_gateway_request_validator.${only(json, 'aws_api_gateway_request_validator').id}`;
+      expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\["[0-9a-f]{64}", .*\]\)\)\}$/);
+      // The apply-time values it hashes too: a replaced resource's id, a function's ARN.
+      for (const id of Object.keys(json.resource.aws_api_gateway_resource)) expect(trigger).toContain(`aws_api_gateway_resource.${id}.id`);
+      for (const id of Object.keys(json.resource.aws_lambda_function)) expect(trigger).toContain(`aws_lambda_function.${id}.invoke_arn`);
       const model = `aws_api_gateway_model.${only(json, 'aws_api_gateway_model').id}`;
-      for (const attribute of [`${method}.request_validator_id`, `${method}.request_models`, `${validator}.id`,
-        `${validator}.validate_request_body`, `${model}.id`]) {
-        expect(trigger).toContain(attribute);
-      }
-      // The schema as configured (its digest), not the model's attribute, which refresh reads back reformatted.
-      const schema = only(json, 'aws_api_gateway_model').config.schema as string;
-      expect(trigger).toContain(createHash('sha256').update(schema).digest('hex'));
+      // The schema as configured (in the digest), never the model's attribute, which refresh reads back reformatted.
       expect(trigger).not.toContain(`${model}.schema`);
+      // Created after every method, integration and permission it snapshots.
+      expect(deployment.depends_on).toEqual(expect.arrayContaining([
+        ...Object.keys(json.resource.aws_api_gateway_method).map((id) => `aws_api_gateway_method.${id}`),
+        ...Object.keys(json.resource.aws_api_gateway_integration).map((id) => `aws_api_gateway_integration.${id}`),
+      ]));
     });
 
     it('serves stage v1 from that deployment without tracing or execution/data-trace logging', () => {
@@ -343,13 +397,15 @@ describe.each([
   });
 
   describe('request validation', () => {
+    const validatorNamed = (name: string) => named(json, 'aws_api_gateway_request_validator', name);
+
     it('validates the body of POST /customers against the CustomerInput model for application/json', () => {
       expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
         http_method: 'POST',
-        request_validator_id: ref(json, 'aws_api_gateway_request_validator', 'id'),
+        request_validator_id: refById('aws_api_gateway_request_validator', validatorNamed('body').id, 'id'),
         request_models: { 'application/json': ref(json, 'aws_api_gateway_model', 'name') },
       });
-      expect(only(json, 'aws_api_gateway_request_validator').config).toMatchObject({
+      expect(validatorNamed('body').config).toMatchObject({
         rest_api_id: ref(json, 'aws_api_gateway_rest_api', 'id'),
         validate_request_body: true,
         validate_request_parameters: false,
@@ -361,7 +417,21 @@ describe.each([
       });
     });
 
-    it('models an object of exactly firstname, lastname and email: non-empty strings within the handler\'s limits', () => {
+    // A loop, not it.each: a kit may declare no such route.
+    for (const route of ROUTES.filter(({ request }) => request.pathParameters && !request.body)) {
+      it(`requires the path parameters of ${route.method} ${route.path} (their format is the handler's to check)`, () => {
+        const method = route.method;
+        const names = Object.keys(route.request.pathParameters?._zod.def.shape ?? {});
+        expect(s.api).toHaveResourceWithProperties(ApiGatewayMethod, {
+          http_method: method,
+          request_validator_id: refById('aws_api_gateway_request_validator', validatorNamed('parameters').id, 'id'),
+          request_parameters: Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true])),
+        });
+        expect(validatorNamed('parameters').config).toMatchObject({ validate_request_body: false, validate_request_parameters: true });
+      });
+    }
+
+    it('models an object of exactly firstname, lastname and email: non-empty strings (the handler trims, then limits lengths)', () => {
       const schema = JSON.parse(only(json, 'aws_api_gateway_model').config.schema as string);
       expect(schema).toEqual({
         $schema: 'http://json-schema.org/draft-04/schema#',
@@ -370,13 +440,14 @@ describe.each([
         required: ['firstname', 'lastname', 'email'],
         additionalProperties: false,
         properties: {
-          firstname: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH },
-          lastname: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH },
-          email: { type: 'string', minLength: 1, maxLength: MAX_EMAIL_LENGTH },
+          firstname: { type: 'string', minLength: 1 },
+          lastname: { type: 'string', minLength: 1 },
+          email: { type: 'string', minLength: 1 },
         },
       });
-      // No pattern or format: the handler trims and checks e-mail syntax, and must stay the one to say which rule failed.
-      expect(JSON.stringify(schema)).not.toMatch(/"(pattern|format)"/);
+      // No maximum (a value may fit only once trimmed), no pattern or format: the handler trims and checks e-mail
+      // syntax, and must stay the one to say which rule failed (request-schemas.test.ts runs the hostile corpus).
+      expect(JSON.stringify(schema)).not.toMatch(/"(pattern|format|maxLength)"/);
     });
   });
 
@@ -463,7 +534,9 @@ describe.each([
         db_name_parameter_name: { value: `/customers-api/${env}/db-name` },
         table_name: { value: customersTableRef('name') },
         kms_key_arn: { value: ref(json, 'aws_kms_key', 'arn') },
-        function_name: { value: ref(json, 'aws_lambda_function', 'function_name') },
+        function_names: {
+          value: Object.fromEntries(ROUTES.map(({ name }) => [name, refNamed(json, 'aws_lambda_function', `${prefix}-${name}`, 'function_name')])),
+        },
         usage_plan_id: { value: ref(json, 'aws_api_gateway_usage_plan', 'id') },
       });
     });
@@ -498,5 +571,10 @@ describe('api_url output', () => {
   it('for aws is the stage invoke URL plus /customers', () => {
     const { apiJson: json } = synthProfile({ DEPLOY_ENV: 'aws' });
     expect(json.output.api_url.value).toBe(`${ref(json, 'aws_api_gateway_stage', 'invoke_url')}/customers`);
+  });
+
+  it.each(['local', 'aws'])('for %s is stage_url plus /customers: every route\'s URL is stage_url plus its path', (env) => {
+    const { apiJson: json } = synthProfile({ DEPLOY_ENV: env });
+    expect(json.output.api_url.value).toBe(`${json.output.stage_url.value as string}/customers`);
   });
 });

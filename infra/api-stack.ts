@@ -5,21 +5,25 @@ import { ApiGatewayLogsRole } from './api-gateway-logs-role';
 import { CustomersApi } from './customers-api';
 import { EncryptedTable } from './encrypted-table';
 import { KmsKey } from './kms-key';
-import { NodejsFunction } from './nodejs-function';
+import { ROUTES, type Route } from '../service/src/routes';
+import { TABLES, type TableDeclaration, type TableName } from '../service/src/tables';
 import { readDbNameParameter, storeApiKey } from './parameters';
-import { APP_NAME, Profile } from './profiles';
+import { Profile } from './profiles';
 import { configureDeployTarget } from './provider';
+import { routeFunction } from './route-functions';
 
 export interface ApiStackOptions {
   readonly profile: Profile;
   /** Directory holding `<env>/<stack>.tfstate` for the local backend. */
   readonly stateDir: string;
-  /** Absolute path of the Lambda zip (`dist/lambda.zip` from `make build`). */
-  readonly bundlePath: string;
+  /** Absolute path of the directory with each route's zip (`dist/<route>.zip` from `make build`). */
+  readonly bundleDir: string;
+  /** The API's routes: service/src/routes.ts (tests pass variations). */
+  readonly routes?: readonly Route[];
 }
 
 export class ApiStack extends TerraformStack {
-  constructor(scope: Construct, id: string, { profile, stateDir, bundlePath }: ApiStackOptions) {
+  constructor(scope: Construct, id: string, { profile, stateDir, bundleDir, routes: declared = ROUTES }: ApiStackOptions) {
     super(scope, id);
     configureDeployTarget(this, profile, stateDir);
     const prefix = profile.namePrefix;
@@ -31,43 +35,16 @@ export class ApiStack extends TerraformStack {
       deletionWindowInDays: profile.keyDeletionWindowDays,
       rotation: profile.keyRotation,
     });
-    const handler = new NodejsFunction(this, 'create-customer', {
-      functionName: `${prefix}-create-customer`,
-      bundlePath,
-      logRetentionDays: profile.logRetentionDays,
-      logKey: key,
-      environment: { POWERTOOLS_SERVICE_NAME: APP_NAME, LOG_LEVEL: 'INFO' },
-      architecture: profile.lambdaArchitecture,
-    });
     const dbName = readDbNameParameter(this, profile.parameterNames.dbName);
     const storage = { key, deletionProtection: profile.tableDeletionProtection };
-    const table = new EncryptedTable(this, 'customers', { name: dbName, hashKey: 'id', ...storage });
-    // The unique constraint on email: one claim per normalized email, written in the same transaction as the
-    // customer, in a table of its own so DA_Serverless holds customers only.
-    const emails = new EncryptedTable(this, 'emails', { name: `${dbName}_emails`, hashKey: 'email', ...storage });
-    // Each call sets the variable, the role's statement for the table (and KMS, once) and the key policy entry.
-    // TransactWriteItems needs PutItem on every table it puts to (service/src/repository.ts); on a claim conflict
-    // the function reads whether the claimed customer exists (GetItem) and, repairing an orphaned claim, checks in
-    // the transaction that it is still absent (ConditionCheckItem).
-    handler.useTable(table, {
-      variable: 'DB_NAME',
-      sid: 'UseCustomers',
-      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'],
-    });
-    handler.useTable(emails, { variable: 'EMAILS_TABLE_NAME', sid: 'PutEmailClaims', actions: ['dynamodb:PutItem'] });
-    // Idempotency-Key records, written in the create's transaction and expired by DynamoDB TTL after 24 h.
-    const idempotency = new EncryptedTable(this, 'idempotency', {
-      name: `${dbName}_idempotency`,
-      hashKey: 'id',
-      ttlAttribute: 'expiration',
-      ...storage,
-    });
-    handler.useTable(idempotency, {
-      variable: 'IDEMPOTENCY_TABLE_NAME',
-      sid: 'UseIdempotencyRecords',
-      // PutItem in the transaction; GetItem only when a cancellation does not return the record (ALL_OLD).
-      actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-    });
+    // Every declared table (service/src/tables.ts), named after the parameter's value.
+    const tables = Object.fromEntries(Object.entries(TABLES).map(([name, declared]: [string, TableDeclaration]) => [
+      name,
+      new EncryptedTable(this, name, { name: `${dbName}${declared.suffix}`, hashKey: declared.hashKey, ttlAttribute: declared.ttlAttribute, ...storage }),
+    ])) as Record<TableName, EncryptedTable>;
+    const table = tables.customers;
+    // One function per route (service/src/routes.ts), each granted what its route declares on these tables.
+    const routes = declared.map((route) => ({ route, handler: routeFunction(this, route, { profile, bundleDir, logKey: key, tables }) }));
 
     const accessLog = new AccessLog(this, 'access-log', {
       name: `/aws/apigateway/${prefix}/access`,
@@ -79,7 +56,7 @@ export class ApiStack extends TerraformStack {
       : undefined;
     const api = new CustomersApi(this, 'api', {
       namePrefix: prefix,
-      handler,
+      routes,
       stageName: profile.stageName,
       usagePlan: profile.usagePlan,
       stageUrl: profile.stageUrl,
@@ -91,17 +68,21 @@ export class ApiStack extends TerraformStack {
 
     const outputs: Record<string, string> = {
       api_url: api.url,
+      stage_url: api.stageUrl,
       api_id: api.restApi.id,
       stage_name: api.stage.stageName,
       api_key_parameter_name: apiKeyParameter.name,
       db_name_parameter_name: profile.parameterNames.dbName,
       table_name: table.table.name,
-      emails_table_name: emails.table.name,
-      idempotency_table_name: idempotency.table.name,
+      // Every other table as <name>_table_name.
+      ...Object.fromEntries(Object.entries(tables).filter(([name]) => name !== 'customers').map(([name, { table: other }]) => [`${name}_table_name`, other.name])),
       kms_key_arn: key.arn,
-      function_name: handler.lambda.functionName,
       usage_plan_id: api.usagePlan.id,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
+    // Route name -> function name: what make dev pushes to and make logs follows.
+    new TerraformOutput(this, 'function_names', {
+      value: Object.fromEntries(routes.map(({ route, handler }) => [route.name, handler.lambda.functionName])),
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, ITerraformDependable } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformResource } from 'cdktf';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -10,16 +10,23 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { createCustomerRoute } from '../service/src/routes';
+import type { Route } from '../service/src/routes';
 import { AccessLog } from './access-log';
-import { CustomerBodyValidation } from './customer-body-validation';
+import { deploymentTrigger } from './deployment-trigger';
 import { NodejsFunction } from './nodejs-function';
 import { StageAddress, UsagePlanLimits } from './profiles';
+import { RequestValidation } from './request-validation';
 
-export const CUSTOMERS_PATH = 'customers';
+/** A route and the function that serves it. */
+export interface ServedRoute {
+  readonly route: Route;
+  readonly handler: NodejsFunction;
+}
 
 export interface CustomersApiProps {
   readonly namePrefix: string;
-  readonly handler: NodejsFunction;
+  readonly routes: readonly ServedRoute[];
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
   readonly stageUrl: (stage: StageAddress) => string;
@@ -30,18 +37,24 @@ export interface CustomersApiProps {
   readonly stageDependsOn?: ITerraformDependable[];
 }
 
-/** REST API with one API-key protected route, `POST /customers`, body-validated, proxied to the handler. */
+/**
+ * REST API with one API-key protected method per declared route (service/src/routes.ts), each request-validated and
+ * proxied to the route's own function.
+ */
 export class CustomersApi extends Construct {
   readonly restApi: ApiGatewayRestApi;
   readonly stage: ApiGatewayStage;
   readonly apiKey: ApiGatewayApiKey;
   readonly usagePlan: ApiGatewayUsagePlan;
-  /** Full URL of `POST /customers`. */
+  /** Base URL of the stage, without a trailing slash. */
+  readonly stageUrl: string;
+  /** Full URL of `POST /customers` (what `make url` prints and the README calls). */
   readonly url: string;
+  private readonly resources = new Map<string, ApiGatewayResource>();
 
   constructor(scope: Construct, id: string, props: CustomersApiProps) {
     super(scope, id);
-    const { namePrefix, handler } = props;
+    const { namePrefix } = props;
     this.restApi = new ApiGatewayRestApi(this, 'rest-api', {
       name: namePrefix,
       description: 'Customers API',
@@ -53,51 +66,49 @@ export class CustomersApi extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     const restApiId = this.restApi.id;
-    const customers = new ApiGatewayResource(this, 'customers', {
-      restApiId,
-      parentId: this.restApi.rootResourceId,
-      pathPart: CUSTOMERS_PATH,
-    });
-    // Malformed bodies stop here, before the Lambda runs; the handler still validates everything itself.
-    const body = new CustomerBodyValidation(this, 'body', { restApiId });
-    const create = new ApiGatewayMethod(this, 'create', {
-      restApiId,
-      resourceId: customers.id,
-      httpMethod: 'POST',
-      authorization: 'NONE',
-      apiKeyRequired: true,
-      requestValidatorId: body.validator.id,
-      requestModels: body.requestModels,
-    });
-    const integration = new ApiGatewayIntegration(this, 'create-integration', {
-      restApiId,
-      resourceId: customers.id,
-      httpMethod: create.httpMethod,
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: handler.lambda.invokeArn,
-      // The route, not the function, waits for the function's log group and permissions: no call before both exist.
-      dependsOn: handler.ready,
-    });
-    new LambdaPermission(this, 'invoke', {
-      statementId: 'AllowApiGatewayPostCustomers',
-      action: 'lambda:InvokeFunction',
-      functionName: handler.lambda.functionName,
-      principal: 'apigateway.amazonaws.com',
-      sourceArn: `${this.restApi.executionArn}/*/POST/${CUSTOMERS_PATH}`,
-    });
+    // Malformed requests stop at the gateway, before a Lambda runs; each handler still validates everything itself.
+    const validation = new RequestValidation(this, 'validation', { restApiId });
+    const shaping: TerraformResource[] = [];
+    for (const { route, handler } of props.routes) {
+      const resource = this.resourceFor(route.path);
+      const method = new ApiGatewayMethod(this, `${route.name}-method`, {
+        restApiId,
+        resourceId: resource.id,
+        httpMethod: route.method,
+        authorization: 'NONE',
+        apiKeyRequired: route.apiKeyRequired,
+        ...validation.forRoute(route),
+      });
+      const integration = new ApiGatewayIntegration(this, `${route.name}-integration`, {
+        restApiId,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: handler.lambda.invokeArn,
+        // The route, not the function, waits for the function's log group and permissions: no call before both exist.
+        dependsOn: handler.ready,
+      });
+      // Path parameters are `*` in an execute-api ARN: this function may be invoked for its own method and path only.
+      const permission = new LambdaPermission(this, `${route.name}-invoke`, {
+        statementId: `AllowApiGateway-${route.name}`,
+        action: 'lambda:InvokeFunction',
+        functionName: handler.lambda.functionName,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn: `${this.restApi.executionArn}/*/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`,
+      });
+      shaping.push(method, integration, permission);
+    }
 
-    // A deployment is a snapshot: a new one is needed whenever the route or its wiring changes.
+    // A deployment is a snapshot: a new one whenever anything that shapes the API changes. The trigger is derived
+    // from every resource above as synthesized and from the route declarations (deployment-trigger.ts), never from
+    // a hand-kept list.
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,
       triggers: {
-        redeployment: Fn.sha1(Fn.jsonencode([
-          customers.id, customers.pathPart,
-          create.id, create.apiKeyRequired, create.authorization, create.requestValidatorId, create.requestModels,
-          body.validator.id, body.validator.validateRequestBody, body.model.id, body.schemaDigest,
-          integration.id, integration.type, integration.uri,
-        ])),
+        redeployment: deploymentTrigger([...this.resources.values(), ...validation.resources, ...shaping], props.routes.map(({ route }) => route)),
       },
+      dependsOn: shaping,
       lifecycle: { createBeforeDestroy: true },
     });
     // Access logs only (see access-log.ts for the fields). No method settings: execution logging and data
@@ -133,7 +144,27 @@ export class CustomersApi extends Construct {
       usagePlanId: this.usagePlan.id,
     });
 
-    const stageUrl = props.stageUrl({ apiId: restApiId, stageName: this.stage.stageName, invokeUrl: this.stage.invokeUrl });
-    this.url = `${stageUrl}/${CUSTOMERS_PATH}`;
+    this.stageUrl = props.stageUrl({ apiId: restApiId, stageName: this.stage.stageName, invokeUrl: this.stage.invokeUrl });
+    this.url = `${this.stageUrl}${createCustomerRoute.path}`;
+  }
+
+  /** The resource for `path`, its parents first; each path prefix is made once, however many routes share it. */
+  private resourceFor(path: string): ApiGatewayResource | { id: string } {
+    const segments = path.split('/').filter(Boolean);
+    if (segments.length === 0) return { id: this.restApi.rootResourceId };
+    let parentId = this.restApi.rootResourceId;
+    let resource: ApiGatewayResource | undefined;
+    for (const [index, pathPart] of segments.entries()) {
+      const prefix = segments.slice(0, index + 1);
+      const key = `/${prefix.join('/')}`;
+      resource = this.resources.get(key);
+      if (!resource) {
+        // Named by its path (`customers`, `customers_id`), so a route added elsewhere never renames it.
+        resource = new ApiGatewayResource(this, prefix.map((part) => part.replace(/[{}]/g, '')).join('_'), { restApiId: this.restApi.id, parentId, pathPart });
+        this.resources.set(key, resource);
+      }
+      parentId = resource.id;
+    }
+    return resource as ApiGatewayResource;
   }
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync 
 import * as path from 'node:path';
 import { createApp } from './app';
 import { loadProfile } from './profiles';
-import { fixtureBundle, tempDir } from './test-support/synth';
+import { fixtureBundles, tempDir } from './test-support/synth';
 
 const repoRoot = path.resolve(__dirname, '..');
 /** Runs deploy.sh with `env` over this process's environment; an undefined value removes the variable. */
@@ -50,7 +50,7 @@ describe('scripts/deploy.sh', () => {
     beforeAll(() => {
       const profile = loadProfile({ DEPLOY_ENV: 'aws', DEPLOY_ID: deployId });
       const outdir = path.join(repoRoot, 'cdktf.out', deployId);
-      createApp(profile, { outdir, bundlePath: fixtureBundle(tempDir()), stateDir: path.join(repoRoot, '.state') }).app.synth();
+      createApp(profile, { outdir, bundleDir: fixtureBundles(tempDir()), stateDir: path.join(repoRoot, '.state') }).app.synth();
       mkdirSync(stateDir, { recursive: true });
     });
 

@@ -2,7 +2,9 @@
 // local URL), and a function that declares its zip's CodeSha256 (so a deploy replaces code the loop pushed).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { only, synthProfile } from './test-support/synth';
+import path from 'node:path';
+import { ROUTES } from '../service/src/routes';
+import { named, only, synthProfile } from './test-support/synth';
 
 describe('a stable local URL', () => {
   const local = () => synthProfile({ DEPLOY_ENV: 'local', EMULATOR_ENDPOINT: 'http://127.0.0.1:4599' });
@@ -29,11 +31,13 @@ describe('a stable local URL', () => {
 });
 
 describe('code pushed by make dev is replaced by the next deploy', () => {
-  it.each(['local', 'aws'])('%s: the function declares code_sha256 = base64 SHA-256 of the bundle zip', (env) => {
+  it.each(['local', 'aws'])('%s: each route\'s function declares code_sha256 = base64 SHA-256 of its own bundle zip', (env) => {
     const synthesized = synthProfile({ DEPLOY_ENV: env });
-    const zip = readFileSync(synthesized.paths.bundlePath);
-    expect(only(synthesized.apiJson, 'aws_lambda_function').config.code_sha256).toBe(
-      createHash('sha256').update(zip).digest('base64'),
-    );
+    for (const { name } of ROUTES) {
+      const zip = readFileSync(path.join(synthesized.paths.bundleDir, `${name}.zip`));
+      expect(named(synthesized.apiJson, 'aws_lambda_function', `customers-api-${env}-${name}`).config.code_sha256).toBe(
+        createHash('sha256').update(zip).digest('base64'),
+      );
+    }
   });
 });

@@ -5,7 +5,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
-import { DYNAMODB_KMS_ACTIONS, PolicyStatement, policyDocument, viaDynamoDb } from './policy-document';
+import { dynamoDbKmsActions, PolicyStatement, policyDocument, viaDynamoDb } from './policy-document';
 
 export interface KmsKeyProps {
   readonly alias: string;
@@ -54,7 +54,8 @@ export class KmsKey extends Construct {
   readonly arn: string;
   readonly region: string;
   private readonly adminStatement: PolicyStatement;
-  private readonly dynamoDbUsers: IamRole[] = [];
+  /** The roles that use the key through DynamoDB, and whether each writes (or only reads). */
+  private readonly dynamoDbUsers = new Map<IamRole, boolean>();
   private readonly logGroupArns: string[] = [];
   private readonly deployerStatements: PolicyStatement[];
   private readonly accountId: string;
@@ -108,10 +109,12 @@ export class KmsKey extends Construct {
     new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
   }
 
-  /** Lets `role` use the key, but only for requests DynamoDB makes on its behalf. */
-  allowUseViaDynamoDb(role: IamRole): void {
-    if (this.dynamoDbUsers.includes(role)) return;
-    this.dynamoDbUsers.push(role);
+  /**
+   * Lets `role` use the key, but only for requests DynamoDB makes on its behalf: to decrypt, and to encrypt and make
+   * data keys too when it `writes` (a role that writes once stays a writer).
+   */
+  allowUseViaDynamoDb(role: IamRole, writes = true): void {
+    this.dynamoDbUsers.set(role, (this.dynamoDbUsers.get(role) ?? false) || writes);
     this.key.policy = this.renderPolicy();
   }
 
@@ -127,14 +130,18 @@ export class KmsKey extends Construct {
   }
 
   private renderPolicy(): string {
-    const users: PolicyStatement[] = this.dynamoDbUsers.length === 0 ? [] : [{
-      Sid: 'RolesUseKeyThroughDynamoDb',
-      Effect: 'Allow',
-      Principal: { AWS: this.dynamoDbUsers.map((role) => role.arn) },
-      Action: DYNAMODB_KMS_ACTIONS,
-      Resource: '*', // in a key policy, "*" means this key
-      Condition: viaDynamoDb(this.region),
-    }];
+    const usersThat = (writes: boolean): PolicyStatement[] => {
+      const roles = [...this.dynamoDbUsers].filter(([, writer]) => writer === writes).map(([role]) => role.arn);
+      return roles.length === 0 ? [] : [{
+        Sid: writes ? 'RolesUseKeyThroughDynamoDb' : 'RolesReadThroughDynamoDb',
+        Effect: 'Allow',
+        Principal: { AWS: roles },
+        Action: dynamoDbKmsActions(writes),
+        Resource: '*', // in a key policy, "*" means this key
+        Condition: viaDynamoDb(this.region),
+      }];
+    };
+    const users = [...usersThat(true), ...usersThat(false)];
     const logs: PolicyStatement[] = this.logGroupArns.length === 0 ? [] : [{
       Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
       Effect: 'Allow',

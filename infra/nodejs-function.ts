@@ -9,7 +9,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { EncryptedTable } from './encrypted-table';
 import { KmsKey } from './kms-key';
-import { DYNAMODB_KMS_ACTIONS, PolicyStatement, policyDocument, viaDynamoDb } from './policy-document';
+import { dynamoDbKmsActions, PolicyStatement, policyDocument, viaDynamoDb, writesWith } from './policy-document';
 
 export interface NodejsFunctionProps {
   readonly functionName: string;
@@ -48,7 +48,8 @@ export class NodejsFunction extends Construct {
   private readonly rolePolicy: IamRolePolicy;
   private readonly statements: PolicyStatement[] = [];
   private readonly environment: Record<string, string>;
-  private readonly keysInUse: KmsKey[] = [];
+  /** Each key its tables use, and whether any of those uses writes. */
+  private readonly keysInUse = new Map<KmsKey, boolean>();
 
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
@@ -106,31 +107,29 @@ export class NodejsFunction extends Construct {
 
   /**
    * Sets `access.variable` to the table's name and grants exactly `access.actions` on that table, plus its key
-   * through DynamoDB (one statement per key, however many tables share it).
+   * through DynamoDB (one statement per key, however many tables share it): decrypt only, unless a use writes.
    */
   useTable(table: EncryptedTable, access: TableAccess): void {
     this.setEnvironment(access.variable, table.name);
-    this.grant({ Sid: access.sid, Effect: 'Allow', Action: access.actions, Resource: table.arn });
-    if (!this.keysInUse.includes(table.key)) {
-      this.keysInUse.push(table.key);
-      this.grant({
-        Sid: `UseTableKeyThroughDynamoDb${this.keysInUse.length > 1 ? this.keysInUse.length : ''}`,
-        Effect: 'Allow',
-        Action: DYNAMODB_KMS_ACTIONS,
-        Resource: table.key.arn,
-        Condition: viaDynamoDb(table.key.region),
-      });
-    }
-    table.key.allowUseViaDynamoDb(this.role);
+    this.statements.push({ Sid: access.sid, Effect: 'Allow', Action: access.actions, Resource: table.arn });
+    const writes = (this.keysInUse.get(table.key) ?? false) || writesWith(access.actions);
+    this.keysInUse.set(table.key, writes);
+    this.rolePolicy.policy = policyDocument([...this.statements, ...this.keyStatements()]);
+    table.key.allowUseViaDynamoDb(this.role, writes);
+  }
+
+  private keyStatements(): PolicyStatement[] {
+    return [...this.keysInUse].map(([key, writes], index) => ({
+      Sid: `UseTableKeyThroughDynamoDb${index > 0 ? index + 1 : ''}`,
+      Effect: 'Allow',
+      Action: dynamoDbKmsActions(writes),
+      Resource: key.arn,
+      Condition: viaDynamoDb(key.region),
+    }));
   }
 
   private setEnvironment(name: string, value: string): void {
     this.environment[name] = value;
     this.lambda.putEnvironment({ variables: { ...this.environment } });
-  }
-
-  private grant(...statements: PolicyStatement[]): void {
-    this.statements.push(...statements);
-    this.rolePolicy.policy = policyDocument(this.statements);
   }
 }

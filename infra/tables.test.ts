@@ -1,30 +1,30 @@
-// The tables beside DA_Serverless (see api-stack.test.ts for it): how each is keyed, encrypted and protected, and
-// exactly what the function may do with it.
+// The tables beside DA_Serverless (see api-stack.test.ts for it), as service/src/tables.ts declares them: how each is
+// keyed, encrypted and protected, and exactly what each function may do with it (what its route declares; each
+// route's own test pins that).
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+import { ROUTES } from '../service/src/routes';
+import { TABLE_NAMES, TABLES as DECLARED, type TableDeclaration } from '../service/src/tables';
 import { PolicyStatement } from './policy-document';
-import { named, only, ref, refById, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
+import { named, ref, refById, refNamed, synthProfile, Synthesized, TerraformJson } from './test-support/synth';
 
 setupJest();
 
 interface TableCase {
   suffix: string;
-  variable: string;
   hashKey: string;
-  actions: string[];
   ttlAttribute?: string;
+  /** The routes that declare the table, with the variable and actions each declares. */
+  uses: { route: string; variable: string; actions: readonly string[] }[];
 }
 
-const TABLES: TableCase[] = [
-  { suffix: '_emails', variable: 'EMAILS_TABLE_NAME', hashKey: 'email', actions: ['dynamodb:PutItem'] },
-  {
-    suffix: '_idempotency',
-    variable: 'IDEMPOTENCY_TABLE_NAME',
-    hashKey: 'id',
-    actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-    // service/src/idempotency.ts stores the expiry there (IDEMPOTENCY_EXPIRY_ATTRIBUTE).
-    ttlAttribute: 'expiration',
-  },
-];
+const TABLES: TableCase[] = TABLE_NAMES.filter((name) => name !== 'customers').map((name) => {
+  const { suffix, hashKey, ttlAttribute }: TableDeclaration = DECLARED[name];
+  const uses = ROUTES.flatMap((route) => {
+    const use = route.tables[name];
+    return use ? [{ route: route.name, variable: use.variable, actions: use.actions }] : [];
+  });
+  return { suffix, hashKey, ttlAttribute, uses };
+});
 
 const asList = (value: readonly string[] | string | undefined): readonly string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
@@ -39,16 +39,23 @@ describe.each([
   beforeAll(() => {
     s = synthProfile(settings);
     json = s.apiJson;
-    statements = JSON.parse(named(json, 'aws_iam_role_policy', 'least-privilege').config.policy as string).Statement;
+    statements = rolePolicyStatements('create-customer');
   });
   const dbName = () => ref(json, 'aws_ssm_parameter', 'insecure_value', 'data');
+  const rolePolicyStatements = (route: string): PolicyStatement[] => {
+    const role = refNamed(json, 'aws_iam_role', `customers-api-${env}-${route}`, 'name');
+    const policy = Object.values(json.resource.aws_iam_role_policy).find((config) => config.role === role);
+    return JSON.parse(policy?.policy as string).Statement;
+  };
+  const variablesOf = (route: string) =>
+    (named(json, 'aws_lambda_function', `customers-api-${env}-${route}`).config.environment as { variables: Record<string, string> }).variables;
 
-  it('has DA_Serverless plus one table per case below, and nothing else', () => {
+  it('has DA_Serverless plus one table per declared table (service/src/tables.ts), and nothing else', () => {
     const names = Object.values(json.resource.aws_dynamodb_table).map((table) => table.name);
     expect(names.sort()).toEqual([dbName(), ...TABLES.map(({ suffix }) => `${dbName()}${suffix}`)].sort());
   });
 
-  describe.each(TABLES)('DA_Serverless$suffix', ({ suffix, variable, hashKey, actions, ttlAttribute }) => {
+  describe.each(TABLES)('DA_Serverless$suffix', ({ suffix, hashKey, ttlAttribute, uses }) => {
     const table = () => named(json, 'aws_dynamodb_table', `${dbName()}${suffix}`);
     const tableRef = (attribute: string) => refById('aws_dynamodb_table', table().id, attribute);
 
@@ -75,14 +82,19 @@ describe.each([
       expect(table().config.deletion_protection_enabled).toBe(env === 'aws');
     });
 
-    it(`reaches the function as ${variable}`, () => {
-      const variables = (only(json, 'aws_lambda_function').config.environment as { variables: Record<string, string> }).variables;
-      expect(variables[variable]).toBe(`${dbName()}${suffix}`);
+    it('reaches each function whose route declares it, as the variable it declares, and no other function', () => {
+      expect(uses.length).toBeGreaterThan(0);
+      for (const { route, variable } of uses) expect(variablesOf(route)[variable]).toBe(`${dbName()}${suffix}`);
+      for (const route of ROUTES.filter(({ name }) => !uses.some((use) => use.route === name))) {
+        expect(Object.values(variablesOf(route.name))).not.toContain(`${dbName()}${suffix}`);
+      }
     });
 
-    it(`may be used for ${actions.join(', ')} only`, () => {
-      const granted = statements.filter((st) => asList(st.Resource).includes(tableRef('arn'))).flatMap((st) => asList(st.Action));
-      expect([...granted].sort()).toEqual([...actions].sort());
+    it('may be used by each function for the actions its route declares only, and not at all by the others', () => {
+      const grantedTo = (route: string) =>
+        rolePolicyStatements(route).filter((st) => asList(st.Resource).includes(tableRef('arn'))).flatMap((st) => asList(st.Action));
+      for (const { route, actions } of uses) expect([...grantedTo(route)].sort()).toEqual([...actions].sort());
+      for (const route of ROUTES.filter(({ name }) => !uses.some((use) => use.route === name))) expect(grantedTo(route.name)).toEqual([]);
     });
 
     it('is exported as an output', () => {

@@ -103,12 +103,14 @@ describe('the aws profile rehearsed on the emulator', () => {
       expect(refused.output).toContain('Nothing was destroyed');
     });
 
-    it('destroys nothing: tables, function, parameters and key are all still there', async () => {
+    it('destroys nothing: tables, functions, parameters and key are all still there', async () => {
       for (const TableName of tables()) {
         const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName }));
         expect(Table?.DeletionProtectionEnabled).toBe(true);
       }
-      await expect(clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_name }))).resolves.toBeDefined();
+      for (const FunctionName of Object.values(outputs.function_names)) {
+        await expect(clients.lambda.send(new GetFunctionCommand({ FunctionName }))).resolves.toBeDefined();
+      }
       await expect(clients.ssm.send(new GetParameterCommand({ Name: outputs.db_name_parameter_name }))).resolves.toBeDefined();
       const { KeyMetadata } = await clients.kms.send(new DescribeKeyCommand({ KeyId: outputs.kms_key_arn }));
       expect(KeyMetadata?.KeyState).toBe('Enabled');

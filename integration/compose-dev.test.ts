@@ -72,7 +72,7 @@ beforeAll(async () => {
   seen.beforeEdit = await post(seen.url, key);
 
   wrapHandler(root, headerWrapper({ 'x-dev-loop': 'compose-edit' }));
-  const reloaded = await loop.waitFor(/reloaded in \d+ ms/, 2 * minutes, mark);
+  const reloaded = await loop.waitFor(/reloaded \S+ in \d+ ms/, 2 * minutes, mark);
   seen.reloadLine = reloaded.match[0];
   mark = reloaded.end;
   seen.afterEdit = await post(seen.url, key);
@@ -106,7 +106,7 @@ describe('make dev through compose', () => {
   });
 
   it('sees an edit saved on the host and serves it on the next request', () => {
-    expect(seen.reloadLine).toMatch(/^reloaded in \d+ ms$/);
+    expect(seen.reloadLine).toMatch(/^reloaded create-customer in \d+ ms$/);
     expect(seen.afterEdit?.status).toBe(201);
     expect(seen.afterEdit?.headers.get('x-dev-loop')).toBe('compose-edit');
   });

@@ -61,6 +61,15 @@ describe('the compose path (3 Musketeers): make deploy, the README call, make cl
     expect(unmarshall(Item ?? {})).toMatchObject(created);
   });
 
+  it('refuses a web page: a foreign Origin gets 403 and no CORS allowance (MiniStack: the guard; LocalStack: its own checks)', async () => {
+    const preflight = await fetch(`${endpoint}/`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://attacker.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('make clean destroys the table, function, API and key, and says so', async () => {
     expect(run('make', ['clean'])).toContain('destroyed everything deploy created');
     await expectStackGone(endpoint, outputs);

@@ -1,19 +1,20 @@
 // `make dev` end to end on the host emulator (MiniStack from the toolchain), in a temporary copy of the repository:
-// the loop deploys, an edit to the handler serves on the next request (on Node 24), its log lines are printed, a
+// the loop deploys, an edit to one route's handler serves on the next request (on Node 24) and is pushed to that
+// route's function alone, its log lines are printed marked with the route, a
 // syntax error and a type error are printed while the old code keeps serving, Ctrl-C stops everything it started,
 // the next deploy puts the built code back, a second make dev then deploys nothing and applies an infra/ change,
 // and the URL survives destroy and redeploy.
 // The whole scenario runs in beforeAll; each `it` asserts one thing it observed.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
 import {
-  copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer as post, wrapHandler, type RepoCopy, type Reply,
+  copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer as post, unwrapHandler, wrapHandler, type RepoCopy, type Reply,
 } from './support/dev-loop';
 import type { StackOutputs } from './support/stack';
 
@@ -24,6 +25,11 @@ const scenarioTimeoutMs = 20 * 60_000;
 
 interface Observed {
   reloadLine?: string;
+  /** Every `reloaded ...` line the loop printed for the first edit. */
+  reloadLinesForEdit?: string[];
+  /** CodeSha256 of each route's function before and after the first edit went live. */
+  codeBeforeEdit?: Record<string, string | undefined>;
+  codeAfterEdit?: Record<string, string | undefined>;
   beforeEdit?: Reply;
   afterEdit?: Reply;
   rejected?: Reply;
@@ -55,6 +61,12 @@ const inCopy = (command: string, args: string[]) =>
   execFileSync(command, args, { cwd: (copy as RepoCopy).root, env: env(), stdio: 'inherit' });
 const outputs = (): StackOutputs =>
   JSON.parse(readFileSync(path.join((copy as RepoCopy).root, '.state', deployId, 'outputs.json'), 'utf8')) as StackOutputs;
+const deployedCode = async (): Promise<Record<string, string | undefined>> => {
+  const { lambda } = awsClients(endpoint);
+  const entries = await Promise.all(Object.entries(outputs().function_names).map(async ([route, FunctionName]) =>
+    [route, (await lambda.send(new GetFunctionCommand({ FunctionName }))).Configuration?.CodeSha256] as const));
+  return Object.fromEntries(entries);
+};
 
 beforeAll(async () => {
   copy = copyRepo();
@@ -68,12 +80,17 @@ beforeAll(async () => {
   const { Parameter } = await awsClients(endpoint).ssm.send(new GetParameterCommand({ Name: keyName, WithDecryption: true }));
   const key = Parameter?.Value as string;
   seen.beforeEdit = await post(url, key);
+  seen.codeBeforeEdit = await deployedCode();
 
+  const editedAt = loop.output.length;
   wrapHandler(root, headerWrapper({ 'x-dev-loop': 'edit-1' }, ", 'x-node-version': process.version"));
-  const reloaded = await loop.waitFor(/reloaded in \d+ ms/, 60_000, mark);
+  const reloaded = await loop.waitFor(/reloaded \S+ in \d+ ms/, 60_000, mark);
   seen.reloadLine = reloaded.match[0];
   mark = reloaded.end;
   seen.afterEdit = await post(url, key);
+  await sleep(2_000); // a push of another function would have been printed by now
+  seen.reloadLinesForEdit = loop.output.slice(editedAt).match(/reloaded \S+ in \d+ ms/g) ?? [];
+  seen.codeAfterEdit = await deployedCode();
 
   // A duplicate email: the handler answers 409 and logs one WARN line, which the loop prints.
   const email = `dev-${randomUUID()}@example.com`;
@@ -108,7 +125,7 @@ beforeAll(async () => {
   loop = undefined;
 
   // Back to the original handler source, then the ordinary deploy path.
-  renameSync(path.join(root, 'service/src/original-index.ts'), path.join(root, 'service/src/index.ts'));
+  unwrapHandler(root);
   inCopy('make', ['_synth']);
   inCopy('scripts/deploy.sh', ['up', 'local']);
   seen.afterRedeploy = await post(url, key);
@@ -120,14 +137,14 @@ beforeAll(async () => {
   seen.secondStart = again.output;
 
   // An infra change: the function's LOG_LEVEL, applied while the loop runs.
-  const stackFile = path.join(root, 'infra', 'api-stack.ts');
+  const stackFile = path.join(root, 'infra', 'route-functions.ts');
   const stack = readFileSync(stackFile, 'utf8');
-  if (!stack.includes("LOG_LEVEL: 'INFO'")) throw new Error("infra/api-stack.ts no longer sets LOG_LEVEL: 'INFO'; pick another edit");
+  if (!stack.includes("LOG_LEVEL: 'INFO'")) throw new Error("infra/route-functions.ts no longer sets LOG_LEVEL: 'INFO'; pick another edit");
   writeFileSync(stackFile, stack.replace("LOG_LEVEL: 'INFO'", "LOG_LEVEL: 'DEBUG'"));
   await again.waitFor(/deployed in [\d.]+ s/, 5 * 60_000, mark);
   seen.infraChangeOutput = again.output.slice(mark);
   const { Environment } = await awsClients(endpoint).lambda.send(
-    new GetFunctionConfigurationCommand({ FunctionName: outputs().function_name }),
+    new GetFunctionConfigurationCommand({ FunctionName: outputs().function_names['create-customer'] }),
   );
   seen.logLevelAfterInfraChange = Environment?.Variables?.LOG_LEVEL;
   await again.interrupt();
@@ -160,19 +177,27 @@ describe('make dev on MiniStack', () => {
     expect(seen.beforeEdit?.headers.get('x-dev-loop')).toBeNull();
   });
 
-  it('prints "reloaded in N ms" after an edit, and the next request is answered by the new code', () => {
-    expect(seen.reloadLine).toMatch(/^reloaded in \d+ ms$/);
+  it('prints "reloaded create-customer in N ms" after an edit, and the next request is answered by the new code', () => {
+    expect(seen.reloadLine).toMatch(/^reloaded create-customer in \d+ ms$/);
     expect(seen.afterEdit?.status).toBe(201);
     expect(seen.afterEdit?.headers.get('x-dev-loop')).toBe('edit-1');
+  });
+
+  it('pushes an edit to one route\'s handler to that route\'s function only', () => {
+    expect(seen.reloadLinesForEdit).toEqual([expect.stringMatching(/^reloaded create-customer in \d+ ms$/)]);
+    expect(seen.codeAfterEdit?.['create-customer']).not.toBe(seen.codeBeforeEdit?.['create-customer']);
+    const others = Object.keys(seen.codeBeforeEdit ?? {}).filter((route) => route !== 'create-customer');
+    expect(others.length).toBeGreaterThan(0); // the kit has more than one route: the assertion below means something
+    for (const route of others) expect(seen.codeAfterEdit?.[route]).toBe(seen.codeBeforeEdit?.[route]);
   });
 
   it('runs the function on the toolchain\'s Node 24, the major of the declared nodejs24.x', () => {
     expect(seen.afterEdit?.headers.get('x-node-version')).toMatch(/^v24\./);
   });
 
-  it('prints the function\'s log line for a rejected request readably: level, message, status, requestId', () => {
+  it('prints the function\'s log line for a rejected request readably, marked with its route: level, message, status, requestId', () => {
     expect(seen.rejected?.status).toBe(409);
-    expect(seen.rejectedLogLine).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}Request rejected status=409 requestId=\S+/);
+    expect(seen.rejectedLogLine).toMatch(/^create-customer \| \d\d:\d\d:\d\d\.\d{3} WARN {2}Request rejected status=409 requestId=\S+/);
   });
 
   it('make logs prints the same line, from the recent past', () => {
@@ -180,14 +205,14 @@ describe('make dev on MiniStack', () => {
   });
 
   it('prints a syntax error and keeps serving the old code', () => {
-    expect(seen.syntaxErrorOutput).toMatch(/build error; the old code keeps serving:[\s\S]*index\.ts/);
-    expect(seen.syntaxErrorOutput).not.toMatch(/reloaded in/);
+    expect(seen.syntaxErrorOutput).toMatch(/build error; the old code keeps serving:[\s\S]*create-customer\.ts/);
+    expect(seen.syntaxErrorOutput).not.toMatch(/reloaded \S+ in/);
     expect(seen.afterSyntaxError?.headers.get('x-dev-loop')).toBe('edit-1');
   });
 
   it('prints a type error (the build alone would pass) and keeps serving the old code', () => {
     expect(seen.typeErrorOutput).toMatch(/type error; the old code keeps serving:[\s\S]*error TS2322/);
-    expect(seen.typeErrorOutput).not.toMatch(/reloaded in/);
+    expect(seen.typeErrorOutput).not.toMatch(/reloaded \S+ in/);
     expect(seen.afterTypeError?.headers.get('x-dev-loop')).toBe('edit-1');
   });
 
@@ -208,7 +233,7 @@ describe('make dev on MiniStack', () => {
   });
 
   it('re-synthesizes and applies a change under infra/, saying it is the slower path', () => {
-    expect(seen.infraChangeOutput).toMatch(/infra\/api-stack\.ts changed: re-synthesizing and applying \(the slower path\)/);
+    expect(seen.infraChangeOutput).toMatch(/infra\/route-functions\.ts changed: re-synthesizing and applying \(the slower path\)/);
     expect(seen.logLevelAfterInfraChange).toBe('DEBUG');
   });
 

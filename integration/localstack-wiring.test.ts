@@ -92,6 +92,28 @@ describe('the compose file, as `docker compose config` resolves it', () => {
     );
   });
 
+  it('keeps web pages out: no CORS headers from LocalStack, whose CORS checks stay on; the guard on for MiniStack', () => {
+    const { emulator } = config({}).services;
+    // localstack/aws/handlers/cors.py (4.14.0): CorsEnforcer refuses a foreign Origin or Referer with a 403 unless
+    // DISABLE_CORS_CHECKS; execute-api calls are left to API Gateway's own CORS unless DISABLE_CUSTOM_CORS_APIGATEWAY
+    // (the kit's API answers no preflight); DISABLE_CORS_HEADERS=1 sends no CORS headers even to the origins it
+    // allows by default (its web app, file://, localhost), so no preflight passes and no response is readable.
+    expect(emulator.environment).toMatchObject({ DISABLE_CORS_HEADERS: '1' });
+    for (const loosening of ['DISABLE_CORS_CHECKS', 'EXTRA_CORS_ALLOWED_ORIGINS', 'DISABLE_CUSTOM_CORS_APIGATEWAY', 'DISABLE_PREFLIGHT_PROCESSING']) {
+      expect(emulator.environment ?? {}).not.toHaveProperty(loosening);
+    }
+    // MiniStack images: scripts/emulator-guard, read-only, loaded by Python from PYTHONPATH; the tools container's
+    // name for the emulator is the one Host it allows beyond loopback.
+    expect(emulator.volumes).toContainEqual(expect.objectContaining({
+      type: 'bind', source: path.join(repoRoot, 'scripts/emulator-guard'), target: '/opt/customers-api/emulator-guard', read_only: true,
+    }));
+    expect(emulator.environment).toMatchObject({ PYTHONPATH: '/opt/customers-api/emulator-guard', EMULATOR_ALLOWED_HOSTS: 'emulator' });
+  });
+
+  it('runs MiniStack with IAM enforced (AUTH=true; LocalStack ignores it)', () => {
+    expect(config({}).services.emulator.environment).toMatchObject({ AUTH: 'true' });
+  });
+
   it('passes the token to the emulator, never to the tools container', () => {
     const { emulator, tools } = config({ LOCALSTACK_AUTH_TOKEN: 'ls-token-for-test' }).services;
     expect(emulator.environment?.LOCALSTACK_AUTH_TOKEN).toBe('ls-token-for-test');

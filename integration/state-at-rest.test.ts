@@ -2,11 +2,8 @@
 // API key's value, the state is OpenTofu-encrypted, and .state is private to the user (0700 dirs, 0600 files).
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { awsClients } from './support/aws-clients';
-import { StartedEmulator } from './support/deployment-suite';
-import { startHostMiniStack } from './support/host-ministack';
-import { deployStack, destroyStack, LocalTarget, repoRoot, StackOutputs } from './support/stack';
+import { deployToHostMiniStack } from './support/host-deployment';
+import { repoRoot } from './support/stack';
 
 const deployId = 'state-at-rest';
 
@@ -21,40 +18,19 @@ function filesUnder(dir: string): string[] {
 const mode = (file: string) => (lstatSync(file).mode & 0o777).toString(8);
 
 describe('secrets at rest after a local deploy', () => {
-  let emulator: StartedEmulator | undefined;
-  let target: LocalTarget;
-  let outputs: StackOutputs | undefined;
-  let apiKey = '';
-
-  beforeAll(async () => {
-    emulator = await startHostMiniStack();
-    target = { endpoint: emulator.endpoint, deployId };
-    outputs = deployStack(target);
-    const { Parameter } = await awsClients(target.endpoint).ssm.send(
-      new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }),
-    );
-    apiKey = Parameter?.Value ?? '';
-  }, 30 * 60_000);
-
-  afterAll(async () => {
-    try {
-      if (outputs) destroyStack(target);
-    } finally {
-      await emulator?.stop();
-    }
-  }, 10 * 60_000);
+  const deployment = deployToHostMiniStack({ deployId });
 
   const stateDir = path.join(repoRoot, '.state', deployId);
   const synthDir = path.join(repoRoot, 'cdktf.out', deployId);
 
   it('finds the API key in SSM (so the search below looks for a real value)', () => {
-    expect(apiKey.length).toBeGreaterThanOrEqual(20);
+    expect(deployment.apiKey.length).toBeGreaterThanOrEqual(20);
   });
 
   it.each([['.state', stateDir], ['cdktf.out', synthDir]])('no file under %s/<workspace> contains the API key', (_name, dir) => {
     const files = filesUnder(dir);
     expect(files.length).toBeGreaterThan(0);
-    expect(files.filter((file) => readFileSync(file).includes(apiKey))).toEqual([]);
+    expect(files.filter((file) => readFileSync(file).includes(deployment.apiKey))).toEqual([]);
   });
 
   it('keeps both stacks\' state encrypted by OpenTofu with the passphrase-derived key', () => {

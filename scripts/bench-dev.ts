@@ -2,7 +2,7 @@
 // host MiniStack on BENCH_EMULATOR_PORT (4597), runs `make dev`, then BENCH_EDITS times (20) rewrites the handler
 // entry with a new response header value and times from just before the file write to the first response that
 // carries it (requests back to back; each is a duplicate-email 409, so nothing is written). Also collects the loop's
-// own `reloaded in N ms` figures (from esbuild noticing the change to the function update being Successful).
+// own `reloaded <route> in N ms` figures (from esbuild noticing the change to the function update being Successful).
 // Prints p50 and p95 of both. Cleans up: Ctrl-C to the loop, destroy, emulator stopped, copy removed.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         if (performance.now() - began > 60_000) throw new Error(`edit ${edit} not live after 60 s; make dev said:\n${loop.output.slice(mark)}`);
       }
       editToLive.push(performance.now() - began);
-      const reloaded = await loop.waitFor(/reloaded in (\d+) ms/, 30_000, mark);
+      const reloaded = await loop.waitFor(/reloaded \S+ in (\d+) ms/, 30_000, mark);
       reloads.push(Number(reloaded.match[1]));
       mark = reloaded.end;
       console.log(`edit ${String(edit).padStart(2)}: live after ${Math.round(editToLive.at(-1) as number)} ms (${requests} requests); loop said ${reloaded.match[0]}`);

@@ -2,12 +2,13 @@
 //
 // Measures this checkout's bundle side by side with a baseline commit's (BENCH_BASELINE, default a2417bb: main before
 // issue 13), in one run, because absolute times move with the machine's load and only the ratios mean something:
-//   size     the bundle's bytes (dist/lambda/index.js) and zip
+//   size     the create route's bundle (dist/create-customer/index.js) and zip; every route's in the api target
 //   cold     fresh `node` processes: `require` of the bundle, then its first request (median of BENCH_COLD_RUNS)
 //   calls    DynamoDB calls per create, with and without an Idempotency-Key, counted by a proxy in front of MiniStack
 //   handler  BENCH_N creates, BENCH_CONCURRENCY at a time, against the bundle in a child process, unkeyed and keyed
 //            (every request its own Idempotency-Key); the median over BENCH_ROUNDS rounds, the builds taking turns first
-//   api      the same creates against the deployed API (after `make deploy`; only this checkout's build is deployed)
+//   api      the same creates against the deployed API (after `make deploy`; only this checkout's build is deployed),
+//            then as many reads of what they created (GET /customers/{id}), the same number at a time: p50/p99 of each
 // The baseline is exported with `git archive` into the toolchain cache, `npm ci`-ed and built with its own
 // service/build.ts, once. Everything runs on MiniStack's DynamoDB (scripts/lib/ministack.ts), fresh tables per run.
 //
@@ -33,7 +34,9 @@ import { startCountingProxy } from './bench/counting-proxy';
 import { createTables } from './bench/dynamodb-tables';
 
 const ROOT = path.resolve(__dirname, '..');
-const CURRENT_BUNDLE = path.join(ROOT, 'dist', 'lambda', 'index.js');
+// The baseline had one function, the create; this build's create route is what compares with it.
+const CURRENT_BUNDLE = path.join(ROOT, 'dist', 'create-customer', 'index.js');
+const CURRENT_ZIP = path.join(ROOT, 'dist', 'create-customer.zip');
 const CACHE = process.env.CUSTOMERS_API_CACHE ?? path.join(os.homedir(), '.cache', 'customers-api');
 const TARGETS = ['compare', 'api'] as const;
 type Target = (typeof TARGETS)[number];
@@ -235,7 +238,7 @@ interface Figures {
 
 async function compare(options: Options): Promise<boolean> {
   if (!existsSync(CURRENT_BUNDLE)) throw new Error(`${path.relative(ROOT, CURRENT_BUNDLE)} is missing: run \`make build\` first (make bench does)`);
-  const builds: Build[] = [baselineBuild(ROOT, CACHE, options.baseline), { label: 'this build', bundle: CURRENT_BUNDLE, nodeOptions: '--enable-source-maps' }];
+  const builds: Build[] = [baselineBuild(ROOT, CACHE, options.baseline), { label: 'this build', bundle: CURRENT_BUNDLE, zip: CURRENT_ZIP, nodeOptions: '--enable-source-maps' }];
   const miniStack = await startMiniStack({ services: 'dynamodb' });
   const client = new DynamoDBClient({ endpoint: miniStack.endpoint, ...FAKE_AWS_CLIENT });
   const proxy = await startCountingProxy(miniStack.endpoint);
@@ -243,7 +246,7 @@ async function compare(options: Options): Promise<boolean> {
   const partial = builds.map(() => ({ cold: [] as ColdRun[], coldPlain: [] as ColdRun[], unkeyed: [] as LoadRun[], keyed: [] as LoadRun[] }));
   const figures: Partial<Figures>[] = builds.map((build) => ({
     bundleKb: statSync(build.bundle).size / 1024,
-    zipKb: statSync(path.join(path.dirname(build.bundle), '..', 'lambda.zip')).size / 1024,
+    zipKb: statSync(build.zip).size / 1024,
   }));
   let ok = true;
   try {
@@ -383,11 +386,26 @@ async function benchApi(options: Options): Promise<boolean> {
       const body = (await answer.response.json().catch(() => ({}))) as { id?: string };
       return { status: answer.response.status, id: body.id };
     });
-    const { p50, p99, rps } = summarize(run);
     const added = (await countItems(clients.dynamodb, outputs.table_name)) - before;
-    const ok = added === options.n && run.samples.every(({ status }) => status === 201);
-    console.log(`  ${options.n} creates, ${options.concurrency} at a time: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${rps.toFixed(0)} req/s (${statusCounts(run.samples)}; ${throttled} usage-plan 429s retried)`);
-    console.log(`  items      ${added} new (expected ${options.n}) -> ${ok ? 'OK' : 'MISMATCH'}`);
+    const created = run.samples.filter((sample): sample is Sample & { id: string } => sample.status === 201 && sample.id !== undefined);
+    // The reads: each created customer, by the URL its 201's Location gives (GET /customers/{id}).
+    let readThrottled = 0;
+    const reads = await timedLoad(created.length, options.concurrency, async (index) => {
+      const { id } = created[index];
+      const answer = await fetchRespectingThrottle(`${reachableUrl(outputs.stage_url, options.endpoint)}/customers/${id}`, { headers: { 'x-api-key': apiKey } }, 60_000);
+      readThrottled += answer.throttled;
+      const body = (await answer.response.json().catch(() => ({}))) as { id?: string };
+      return { status: answer.response.status, id: body.id };
+    });
+    const readBack = reads.samples.filter(({ status, id }, index) => status === 200 && id === created[index].id).length;
+    const ok = added === options.n && run.samples.every(({ status }) => status === 201) && readBack === options.n;
+    const line = (label: string, load: LoadRun, retried: number) => {
+      const { p50, p99, rps } = summarize(load);
+      return `  ${label.padEnd(4)} ${options.n}, ${options.concurrency} at a time: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${rps.toFixed(0)} req/s (${statusCounts(load.samples)}; ${retried} usage-plan 429s retried)`;
+    };
+    console.log(line('POST', run, throttled));
+    console.log(line('GET', reads, readThrottled));
+    console.log(`  items      ${added} new (expected ${options.n}), ${readBack} read back by id -> ${ok ? 'OK' : 'MISMATCH'}`);
     return ok;
   } finally {
     Object.values(clients).forEach((client) => client.destroy());

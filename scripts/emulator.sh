@@ -6,6 +6,11 @@
 # MiniStack's own settings pass through the environment, e.g. SERVICES=dynamodb, LOG_LEVEL=WARNING.
 # EMULATOR_WATCH_PID: stop MiniStack once that process is gone, so a test run that is killed leaks no emulator.
 # Lambdas run as `node` subprocesses (LAMBDA_EXECUTOR=local) on the toolchain's Node 24, so no Docker is needed.
+# AUTH=true by default: MiniStack evaluates IAM, and runs each function with its execution role's session, so a
+# function whose role lacks an action fails here as on AWS (AUTH=false turns it off). The access key `test` stays
+# root (the kit's deploys and scripts use it), and no other key works unless made in the emulator's IAM.
+# scripts/emulator-guard/ on PYTHONPATH refuses requests from web pages (foreign Origin, Sec-Fetch-Site, a Host
+# that is not this machine): see emulator_guard.py there.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -70,7 +75,8 @@ start() {
   # setsid: own process group, so stop can also end the node workers it spawns for Lambdas (and the watchdog).
   # The Lambda workers run on Node >= 24 (the toolchain's when the host's is older): the major of the stack's
   # nodejs24.x runtime.
-  PATH=$node_bin:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local \
+  PATH=$node_bin:$PATH GATEWAY_PORT=$PORT BIND_HOST=127.0.0.1 LAMBDA_EXECUTOR=local AUTH=${AUTH:-true} \
+    PYTHONPATH=$ROOT/scripts/emulator-guard${PYTHONPATH:+:$PYTHONPATH} \
     setsid "${launch[@]}" >"$LOGFILE" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$PIDFILE"

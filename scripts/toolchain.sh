@@ -12,6 +12,11 @@
 #             $CACHE/docker, used by setting DOCKER_CONFIG to it (your ~/.docker is never touched)
 #   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
 #             which is what deploys need: `make scan` asks for it
+#   schemathesis  schemathesis (API fuzzer, `make fuzz`) in a venv, hash-locked (scripts/toolchain/schemathesis); not
+#             part of `all`
+#   chromium  Debian's `chromium` for the browser tests (puppeteer-core drives it): installed with apt-get when
+#             missing (as root, on Debian/Ubuntu), else a loud failure saying how to get it; `chromium-bin` prints
+#             its path (CHROMIUM_BIN, when set, names another Chromium or Chrome). Not part of `all`
 #   env       prints `export` lines for `eval "$(scripts/toolchain.sh env)"`
 # Needs only Go >= 1.26, Python >= 3.10 and the package registries. Each part is stamped with the
 # hash of its pin files, so a rerun is instant and a changed pin rebuilds exactly that part.
@@ -36,6 +41,8 @@ COMPOSE_DOCKER_CONFIG=$CACHE/docker
 COMPOSE_BIN=$COMPOSE_DOCKER_CONFIG/cli-plugins/docker-compose
 CHECKOV_VENV=$CACHE/checkov/$CHECKOV_VERSION
 CHECKOV_BIN=$CHECKOV_VENV/bin/checkov
+SCHEMATHESIS_VENV=$CACHE/schemathesis/$SCHEMATHESIS_VERSION
+SCHEMATHESIS_BIN=$SCHEMATHESIS_VENV/bin/st
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -181,6 +188,11 @@ install_checkov() {
   [[ $("$CHECKOV_BIN" --version) == "$CHECKOV_VERSION" ]] || die "checkov --version is not $CHECKOV_VERSION"
 }
 
+install_schemathesis() {
+  install_locked_venv "$SCHEMATHESIS_VENV" "$PINS/schemathesis/requirements.txt"
+  [[ $("$SCHEMATHESIS_BIN" --version) == *"$SCHEMATHESIS_VERSION"* ]] || die "st --version is not $SCHEMATHESIS_VERSION"
+}
+
 # npm's integrity strings are "sha512-<base64 digest>".
 sha512_integrity() { echo "sha512-$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
 
@@ -240,6 +252,38 @@ part_checkov() {
     "checkov $CHECKOV_VERSION" install_checkov
 }
 
+# A Chromium that runs: CHROMIUM_BIN, else Debian's. Browsers are never downloaded (no registry serves them here).
+chromium_path() {
+  local bin=${CHROMIUM_BIN:-}
+  [[ -n $bin ]] || bin=$(command -v chromium || true)
+  [[ -n $bin && -x $bin ]] && "$bin" --version >/dev/null 2>&1 && echo "$bin"
+}
+
+part_chromium() {
+  local start bin
+  start=$(now)
+  if bin=$(chromium_path); then
+    log "chromium: $bin, cached ($(since "$start"))"
+    return
+  fi
+  [[ -z ${CHROMIUM_BIN:-} ]] || die "CHROMIUM_BIN=$CHROMIUM_BIN does not run (\`$CHROMIUM_BIN --version\` failed)"
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "chromium: installing Debian's chromium with apt-get…"
+    apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >&2
+    bin=$(chromium_path) || die "apt-get installed chromium, but \`chromium --version\` fails"
+    log "chromium: $("$bin" --version 2>/dev/null) ($(since "$start"))"
+    return
+  fi
+  die "the browser tests need Chromium: on Debian/Ubuntu \`sudo apt-get install chromium\`; elsewhere install \
+Chromium or Google Chrome from your package manager and set CHROMIUM_BIN=/path/to/it"
+}
+
+part_schemathesis() {
+  ensure "$SCHEMATHESIS_BIN" "$(pin_hash "$PINS/schemathesis/requirements.txt" <(echo "$SCHEMATHESIS_VERSION"))" \
+    "schemathesis $SCHEMATHESIS_VERSION" install_schemathesis
+}
+
 print_env() {
   cat <<EOF
 export CUSTOMERS_API_CACHE='$CACHE'
@@ -247,6 +291,7 @@ export TF_BIN='$TF_BIN'
 export TF_CLI_CONFIG_FILE='$TF_RC'
 export MINISTACK_BIN='$MINISTACK_BIN'
 export CHECKOV_BIN='$CHECKOV_BIN'
+export SCHEMATHESIS_BIN='$SCHEMATHESIS_BIN'
 export NODE_BIN_DIR='$NODE_BIN_DIR'
 export COMPOSE_DOCKER_CONFIG='$COMPOSE_DOCKER_CONFIG'
 export CHECKPOINT_DISABLE=1
@@ -258,10 +303,12 @@ main() {
   start=$(now)
   case ${1:-all} in
     all) parts=(part_tofu part_provider part_ministack) ;;
-    tofu | provider | ministack | checkov | node | compose) parts=("part_$1") ;;
+    tofu | provider | ministack | checkov | schemathesis | node | compose) parts=("part_$1") ;;
     env) print_env; return ;;
+    chromium) part_chromium; return ;;
+    chromium-bin) part_chromium; chromium_path; return ;;
     node-bin) node_bin; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|checkov|node|compose|node-bin|env" ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|schemathesis|node|compose|chromium|chromium-bin|node-bin|env" ;;
   esac
   for part in "${parts[@]}"; do "$part"; done
   log "ready in $(since "$start"); use: eval \"\$($0 env)\""

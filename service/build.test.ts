@@ -2,35 +2,56 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoDbClient } from './src/clients';
-import { buildLambda, type LambdaArtifact } from './build';
+import { buildLambdas, MAX_BUNDLE_BYTES, type LambdaArtifact } from './build';
+import { ROUTES, tableUses } from './src/routes';
 import { invokeBundle } from './test-support/bundle';
-import type { TableNames } from './src/repository';
-import { createTestTables, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from './test-support/dynamodb';
-import { VALID_INPUT, customersEvent } from './test-support/events';
+import { createTestTables, getItem, testDynamoDbEndpoint, useDynamoDbEndpoint, type TestTables } from './test-support/dynamodb';
+import { VALID_INPUT, customersEvent, routeEvent } from './test-support/events';
 import { closedPort } from './test-support/fault-endpoint';
 import { readZipEntries } from './test-support/zip';
 
 const FAKE_AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 const DOS_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 
-describe('buildLambda', () => {
+describe('buildLambdas', () => {
   let workDir: string;
+  let firstRun: LambdaArtifact[];
+  let secondRun: LambdaArtifact[];
+  // The create route's bundle, for the tests of one bundle's behaviour.
   let first: LambdaArtifact;
-  let second: LambdaArtifact;
+  const artifactOf = (run: LambdaArtifact[], route: string) => run.find((artifact) => artifact.route === route) as LambdaArtifact;
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'customers-build-'));
-    first = await buildLambda(join(workDir, 'first'));
-    second = await buildLambda(join(workDir, 'second'));
+    firstRun = await buildLambdas(join(workDir, 'first'));
+    secondRun = await buildLambdas(join(workDir, 'second'));
+    first = artifactOf(firstRun, 'create-customer');
   }, 60_000);
 
   afterAll(() => rm(workDir, { recursive: true, force: true }));
 
-  it('produces byte-identical zips when run twice', async () => {
-    const [firstZip, secondZip] = await Promise.all([readFile(first.zipPath), readFile(second.zipPath)]);
+  it('builds one bundle per route, each named for its route', () => {
+    expect(firstRun.map(({ route, zipPath }) => [route, zipPath])).toEqual(ROUTES.map(({ name }) => [name, join(workDir, 'first', `${name}.zip`)]));
+  });
 
-    expect(first.zipSha256).toBe(second.zipSha256);
+  it.each(ROUTES.map(({ name }) => name))('keeps the %s bundle (index.js) within 250 KB', (route) => {
+    expect(artifactOf(firstRun, route).bundleBytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    expect(MAX_BUNDLE_BYTES).toBe(250 * 1024);
+  });
+
+  it.each(ROUTES.map(({ name }) => name))('produces a byte-identical %s zip when run twice', async (route) => {
+    const [one, two] = [artifactOf(firstRun, route), artifactOf(secondRun, route)];
+    const [firstZip, secondZip] = await Promise.all([readFile(one.zipPath), readFile(two.zipPath)]);
+
+    expect(one.zipSha256).toBe(two.zipSha256);
     expect(firstZip.equals(secondZip)).toBe(true);
+  });
+
+  it.each(ROUTES.map((route) => [route.name, route] as const))('bundles the %s route\'s own handler, and no other route\'s', async (name, route) => {
+    const { sources } = JSON.parse((await readFile(`${artifactOf(firstRun, name).bundlePath}.map`)).toString()) as { sources: string[] };
+
+    expect(sources).toContain(route.handler);
+    for (const other of ROUTES.filter((candidate) => candidate !== route)) expect(sources).not.toContain(other.handler);
   });
 
   it('zips exactly index.js and its source map, with a fixed 1980-01-01 mtime and mode 0644', async () => {
@@ -48,21 +69,24 @@ describe('buildLambda', () => {
     const [, map] = readZipEntries(await readFile(first.zipPath));
     const { sources, sourcesContent } = JSON.parse(map.data.toString()) as { sources: string[]; sourcesContent?: unknown };
 
-    expect(sources).toEqual(expect.arrayContaining(['service/src/handler.ts', 'service/src/repository.ts']));
+    expect(sources).toEqual(expect.arrayContaining(['service/src/route-handler.ts', 'service/src/repository.ts']));
     expect(sources.every((source) => source.startsWith('service/src/'))).toBe(true);
     expect(sourcesContent).toBeUndefined();
   });
 
-  it('refuses to load without DB_NAME, so a misconfigured function fails at cold start', async () => {
-    const run = await invokeBundle(first.bundlePath, customersEvent(), FAKE_AWS_ENV);
+  it.each(ROUTES.map((route) => [route.name, tableUses(route)[0]?.[1].variable ?? 'none', route] as const))(
+    'refuses to load the %s bundle without %s, so a misconfigured function fails at cold start',
+    async (name, variable) => {
+      const run = await invokeBundle(artifactOf(firstRun, name).bundlePath, customersEvent(), FAKE_AWS_ENV);
 
-    expect(run.exitCode).not.toBe(0);
-    expect(run.stderr).toContain('Missing required environment variable DB_NAME');
-  });
+      expect(run.exitCode).not.toBe(0);
+      expect(run.stderr).toContain(`Missing required environment variable ${variable}`);
+    },
+  );
 
   describe('the bundle, run as Lambda would run it', () => {
     let endpoint: string;
-    let tables: TableNames;
+    let tables: TestTables;
     const tableEnv = () => ({ DB_NAME: tables.customers, EMAILS_TABLE_NAME: tables.emails, IDEMPOTENCY_TABLE_NAME: tables.idempotency });
 
     beforeAll(async () => {
@@ -81,10 +105,20 @@ describe('buildLambda', () => {
       expect(result?.statusCode).toBe(201);
       const { id } = JSON.parse(result?.body ?? '{}') as { id: string };
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(result?.headers).toMatchObject({ Location: `/customers/${id}` });
       const client = createDynamoDbClient();
       await expect(getItem(client, tables.customers, id)).resolves.toMatchObject({ email: { S: VALID_INPUT.email } });
       client.destroy();
+    });
+
+    // Each bundle with exactly the variables its route declares: it loads, and its handler answers its own route.
+    it.each(ROUTES.map((route) => [route.name, route] as const))('runs the %s bundle with only its own tables\' variables', async (name, route) => {
+      const declared = Object.fromEntries(tableUses(route).map(([table, { variable }]) => [variable, tables[table]]));
+
+      const run = await invokeBundle(artifactOf(firstRun, name).bundlePath, routeEvent(route), { ...FAKE_AWS_ENV, ...declared, AWS_ENDPOINT_URL_DYNAMODB: endpoint });
+
+      expect(run.exitCode).toBe(0);
+      // No body and placeholder path parameters: a 400 of the route's own validation, not a 404 or 405 of the guard.
+      expect(run.result?.statusCode).toBe(400);
     });
 
     it('replays a create with an Idempotency-Key across two cold starts', async () => {
@@ -117,7 +151,7 @@ describe('buildLambda', () => {
       const [line] = logLines.map((text) => JSON.parse(text) as { error?: { stack?: string } });
       expect(line.error?.stack).toMatch(/service\/src\/repository\.ts:\d+:\d+/);
       // The map covers our code only: the SDK's frames stay in the bundle, never attributed to our files.
-      expect(line.error?.stack?.split('\n')[1]).toMatch(/lambda\/index\.js:\d+:\d+\)$/);
+      expect(line.error?.stack?.split('\n')[1]).toMatch(/create-customer\/index\.js:\d+:\d+\)$/);
     });
 
     // In a child process because jest's module sandbox makes the SDK re-wrap Node's network errors, dropping `code`.

@@ -2,31 +2,69 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { ZipFile } from 'yazl';
+import { ROUTES, type Route } from './src/routes';
 
 const REPO_ROOT = resolve(__dirname, '..');
-const ENTRY_POINT = join(__dirname, 'src', 'index.ts');
+const LAMBDA_ENTRY = join(__dirname, 'src', 'lambda-entry.ts');
+const ROUTES_MODULE = join(__dirname, 'src', 'routes.ts');
 const LAMBDA_CREDENTIALS = join(__dirname, 'src', 'lambda-credentials.ts');
+const LRU_CACHE = join(__dirname, 'src', 'lru-cache.ts');
 // Local-time 1980-01-01 is the DOS epoch; with forceDosTimestamp the zip stores no timezone-dependent UTC field.
 const FIXED_MTIME = new Date(1980, 0, 1);
 const FILE_MODE = 0o100644;
 
+/** The largest bundle (index.js) a route may have: the issue's budget, checked by service/build.test.ts. */
+export const MAX_BUNDLE_BYTES = 250 * 1024;
+
 export interface LambdaArtifact {
+  route: string;
   bundlePath: string;
   zipPath: string;
   bundleBytes: number;
   zipSha256: string;
 }
 
+/** Where a route's zip lands under the build's output directory (infra reads dist/<route>.zip). */
+export const zipPathOf = (outDir: string, routeName: string): string => join(outDir, `${routeName}.zip`);
+
+const ENTRY_NAMESPACE = 'route-entry';
+
 /**
- * The one definition of how the Lambda is bundled (AWS SDK included), shared by `make build` and the dev loop's
- * incremental watch: give it the bundle's path, <dir>/index.js.
+ * Each route's entry, written here rather than by hand: the route's `createHandler` made into the Lambda handler at
+ * module scope (lambda-entry.ts), so a handler module stays importable by tests without an environment.
  */
-export function lambdaBuildOptions(bundlePath: string): BuildOptions & { outfile: string } {
+const routeEntries: Plugin = {
+  name: 'route-entries',
+  setup(build) {
+    build.onResolve({ filter: /^route-entry:/ }, ({ path }) => ({ path: path.slice(ENTRY_NAMESPACE.length + 1), namespace: ENTRY_NAMESPACE }));
+    build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, ({ path: name }) => {
+      const route = ROUTES.find((candidate) => candidate.name === name);
+      if (!route) throw new Error(`no route named ${name} in service/src/routes.ts`);
+      return {
+        resolveDir: REPO_ROOT,
+        loader: 'ts',
+        contents: [
+          `import { lambdaHandler } from ${JSON.stringify(LAMBDA_ENTRY)};`,
+          `import { ROUTES } from ${JSON.stringify(ROUTES_MODULE)};`,
+          `import { createHandler } from ${JSON.stringify(join(REPO_ROOT, route.handler))};`,
+          `export const handler = lambdaHandler(ROUTES.find((route) => route.name === ${JSON.stringify(name)}), createHandler);`,
+        ].join('\n'),
+      };
+    });
+  },
+};
+
+/**
+ * The one definition of how the Lambdas are bundled (AWS SDK included), shared by `make build` and the dev loop's
+ * incremental watch: one entry per route, written to <outDir>/<route>/index.js.
+ */
+export function lambdaBuildOptions(outDir: string, routes: readonly Route[] = ROUTES): BuildOptions & { outdir: string } {
   return {
-    entryPoints: [ENTRY_POINT],
-    outfile: bundlePath,
+    entryPoints: Object.fromEntries(routes.map((route) => [`${route.name}/index`, `${ENTRY_NAMESPACE}:${route.name}`])),
+    outdir: outDir,
+    plugins: [routeEntries],
     absWorkingDir: REPO_ROOT,
     bundle: true,
     minify: true,
@@ -36,7 +74,8 @@ export function lambdaBuildOptions(bundlePath: string): BuildOptions & { outfile
     // ESM builds of the AWS SDK tree-shake far better than its CJS ones (the setup AWS documents for esbuild).
     mainFields: ['module', 'main'],
     // The function's credentials are always in its environment: the rest of the SDK's default chain stays out.
-    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+    // The SDK's endpoint cache gets a Map-based LRU instead of mnemonist's (lru-cache.ts says why).
+    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS, 'mnemonist/lru-cache': LRU_CACHE },
     // index.js.map next to the bundle, so with NODE_OPTIONS=--enable-source-maps (set on the function) an ERROR's
     // stack names our .ts files and lines. buildLambda trims it to our own code; the sources stay out of the zip.
     sourcemap: 'linked',
@@ -46,18 +85,23 @@ export function lambdaBuildOptions(bundlePath: string): BuildOptions & { outfile
   };
 }
 
-/** Bundles the handler into <outDir>/lambda/index.js (+ .map) and zips both reproducibly to <outDir>/lambda.zip. */
-export async function buildLambda(outDir: string): Promise<LambdaArtifact> {
-  const bundlePath = join(outDir, 'lambda', 'index.js');
-  const zipPath = join(outDir, 'lambda.zip');
-  await build(lambdaBuildOptions(bundlePath));
-  const bundle = await readFile(bundlePath);
-  const sourceMap = await ownCodeSourceMap(`${bundlePath}.map`);
-  await writeFile(`${bundlePath}.map`, sourceMap);
-  const zip = await zipEntries({ 'index.js': bundle, 'index.js.map': sourceMap });
-  await mkdir(outDir, { recursive: true });
-  await writeFile(zipPath, zip);
-  return { bundlePath, zipPath, bundleBytes: bundle.length, zipSha256: createHash('sha256').update(zip).digest('hex') };
+/**
+ * Bundles every route into <outDir>/<route>/index.js (+ .map), in one esbuild run, and zips each pair reproducibly
+ * to <outDir>/<route>.zip.
+ */
+export async function buildLambdas(outDir: string, routes: readonly Route[] = ROUTES): Promise<LambdaArtifact[]> {
+  await build(lambdaBuildOptions(outDir, routes));
+  return Promise.all(routes.map(async ({ name }) => {
+    const bundlePath = join(outDir, name, 'index.js');
+    const zipPath = zipPathOf(outDir, name);
+    const bundle = await readFile(bundlePath);
+    const sourceMap = await ownCodeSourceMap(`${bundlePath}.map`);
+    await writeFile(`${bundlePath}.map`, sourceMap);
+    const zip = await zipEntries({ 'index.js': bundle, 'index.js.map': sourceMap });
+    await mkdir(outDir, { recursive: true });
+    await writeFile(zipPath, zip);
+    return { route: name, bundlePath, zipPath, bundleBytes: bundle.length, zipSha256: createHash('sha256').update(zip).digest('hex') };
+  }));
 }
 
 interface SourceMapV3 {
@@ -76,7 +120,8 @@ interface SourceMapV3 {
 async function ownCodeSourceMap(mapPath: string): Promise<Buffer> {
   const map = JSON.parse(await readFile(mapPath, 'utf8')) as SourceMapV3;
   const sources = map.sources.map((source) => relative(REPO_ROOT, resolve(dirname(mapPath), source)).replaceAll('\\', '/'));
-  const ours = (index: number) => !sources[index].startsWith('node_modules/');
+  // Ours: not a dependency, and not the generated entry (route-entries), which has no file to point at.
+  const ours = (index: number) => !sources[index].startsWith('node_modules/') && !sources[index].includes(`${ENTRY_NAMESPACE}:`);
   const keptSources: string[] = [];
   const keptNames: string[] = [];
   const lines = decode(map.mappings).map((segments) => {
@@ -111,11 +156,11 @@ export async function zipEntries(entries: Record<string, Buffer>): Promise<Buffe
 }
 
 if (require.main === module) {
-  buildLambda(join(REPO_ROOT, 'dist'))
-    .then(({ zipPath, bundleBytes, zipSha256 }) => {
-      console.log(`bundle: ${(bundleBytes / 1024).toFixed(1)} KB`);
-      console.log(`zip:    ${zipPath}`);
-      console.log(`sha256: ${zipSha256}`);
+  buildLambdas(join(REPO_ROOT, 'dist'))
+    .then((artifacts) => {
+      for (const { route, zipPath, bundleBytes, zipSha256 } of artifacts) {
+        console.log(`${route}: bundle ${(bundleBytes / 1024).toFixed(1)} KB, ${relative(REPO_ROOT, zipPath)} sha256 ${zipSha256}`);
+      }
     })
     .catch((error: unknown) => {
       console.error(error);

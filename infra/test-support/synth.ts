@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
+import { ROUTES, type Route } from '../../service/src/routes';
 import { AppPaths, createApp, CustomersApp } from '../app';
 import { loadProfile, Profile } from '../profiles';
 
@@ -28,23 +29,25 @@ export interface Synthesized {
 
 export const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'customers-infra-'));
 
-/** An opaque stand-in for dist/lambda.zip: synth only hashes and copies the bundle, it never opens it. */
-export function fixtureBundle(dir: string, content = 'exports.handler = async () => ({ statusCode: 201 });'): string {
-  const file = path.join(dir, 'lambda.zip');
-  writeFileSync(file, content);
-  return file;
+/**
+ * Opaque stand-ins for dist/<route>.zip, one per route (each its own content): synth only hashes and copies a bundle,
+ * it never opens it. Returns the directory.
+ */
+export function fixtureBundles(dir: string, content = 'exports.handler = async () => ({ statusCode: 201 });', routes: readonly Route[] = ROUTES): string {
+  for (const { name } of routes) writeFileSync(path.join(dir, `${name}.zip`), `// ${name}\n${content}`);
+  return dir;
 }
 
-export function synthProfile(env: Record<string, string>, overrides: Partial<AppPaths> = {}): Synthesized {
+export function synthProfile(env: Record<string, string>, overrides: Partial<AppPaths> = {}, routes?: readonly Route[]): Synthesized {
   const root = tempDir();
   const profile = loadProfile(env);
   const paths: AppPaths = {
     outdir: path.join(root, 'cdktf.out', profile.workspace),
-    bundlePath: fixtureBundle(root),
+    bundleDir: fixtureBundles(root, undefined, routes),
     stateDir: path.join(root, '.state'),
     ...overrides,
   };
-  const stacks = createApp(profile, paths);
+  const stacks = createApp(profile, paths, routes);
   const params = Testing.synth(stacks.params);
   const api = Testing.synth(stacks.api);
   return { profile, paths, stacks, params, api, paramsJson: JSON.parse(params), apiJson: JSON.parse(api) };
@@ -58,9 +61,9 @@ export function only(json: TerraformJson, type: string, kind: 'resource' | 'data
   return { id, config };
 }
 
-/** The single resource of `type` whose `name` is `name`; fails loudly when there are none or several. */
-export function named(json: TerraformJson, type: string, name: string): { id: string; config: Block } {
-  const entries = Object.entries(json.resource[type] ?? {}).filter(([, config]) => config.name === name);
+/** The single resource of `type` whose `name` (or `key`) is `name`; fails loudly when there are none or several. */
+export function named(json: TerraformJson, type: string, name: string, key = type === 'aws_lambda_function' ? 'function_name' : 'name'): { id: string; config: Block } {
+  const entries = Object.entries(json.resource[type] ?? {}).filter(([, config]) => config[key] === name);
   if (entries.length !== 1) throw new Error(`expected exactly one ${type} named ${name}, found ${entries.length}`);
   const [id, config] = entries[0];
   return { id, config };

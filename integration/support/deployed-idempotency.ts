@@ -112,8 +112,8 @@ export function describeDeployedIdempotency(context: () => DeployedContext): voi
       expect(TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiration' });
     });
 
-    it('gives the Lambda both table names, and source-mapped stacks', async () => {
-      const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: api.outputs.function_name }));
+    it('gives the create function both table names, and source-mapped stacks', async () => {
+      const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: api.outputs.function_names['create-customer'] }));
       expect(config.Environment?.Variables).toMatchObject({
         EMAILS_TABLE_NAME: api.outputs.emails_table_name,
         IDEMPOTENCY_TABLE_NAME: api.outputs.idempotency_table_name,

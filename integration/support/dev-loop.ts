@@ -2,7 +2,7 @@
 // tests and the edit-to-live benchmark can edit the handler without touching the working tree.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,26 +70,37 @@ export function copyRepo({ linkNodeModules = true } = {}): RepoCopy {
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** The handler entry, replaced by a wrapper that adds response headers around the real handler (kept alongside). */
-export function wrapHandler(root: string, wrapper: string): void {
-  const entry = path.join(root, 'service', 'src', 'index.ts');
-  const original = path.join(root, 'service', 'src', 'original-index.ts');
+/**
+ * A route's handler module (service/src/routes/<route>.ts), replaced by a wrapper that adds response headers around
+ * the real handler, which is kept alongside as original-<route>.ts.
+ */
+export function wrapHandler(root: string, wrapper: string, route = 'create-customer'): void {
+  const entry = path.join(root, 'service', 'src', 'routes', `${route}.ts`);
+  const original = path.join(root, 'service', 'src', 'routes', `original-${route}.ts`);
   try {
     readFileSync(original);
   } catch {
     cpSync(entry, original);
   }
-  writeFileSync(entry, wrapper);
+  writeFileSync(entry, wrapper.replaceAll('./original-handler', `./original-${route}`));
+}
+
+/** Puts a route's handler module back as it was before wrapHandler. */
+export function unwrapHandler(root: string, route = 'create-customer'): void {
+  renameSync(path.join(root, 'service', 'src', 'routes', `original-${route}.ts`), path.join(root, 'service', 'src', 'routes', `${route}.ts`));
 }
 
 /** A wrapper that adds `headers` to every response; it type-checks and builds. */
 export const headerWrapper = (headers: Record<string, string>, extraHeaderExpressions = ''): string => `
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { handler as original } from './original-index';
+import type { ApiHandler } from '../route-handler';
+import { createHandler as original } from './original-handler';
 
-export const handler = async (event: APIGatewayProxyEvent, context?: Context) => {
-  const response = await original(event, context);
-  return { ...response, headers: { ...response.headers, ...${JSON.stringify(headers)}${extraHeaderExpressions} } };
+export const createHandler = (dependencies: Parameters<typeof original>[0]): ApiHandler => {
+  const handle = original(dependencies);
+  return async (event, context) => {
+    const response = await handle(event, context);
+    return { ...response, headers: { ...response.headers, ...${JSON.stringify(headers)}${extraHeaderExpressions} } };
+  };
 };
 `;
 

@@ -12,6 +12,9 @@ export const emulatorImage = process.env.EMULATOR_IMAGE ?? 'localstack/localstac
 const isLocalStack = emulatorImage.startsWith('localstack/');
 
 const startupTimeoutMs = 180_000;
+// As scripts/emulator.sh runs MiniStack: IAM evaluated (AUTH=true) and scripts/emulator-guard on PYTHONPATH, which
+// refuses requests from web pages. The LocalStack settings that do the same live in localstack/emulator.env.
+const miniStackGuard = { source: path.resolve(__dirname, '../../scripts/emulator-guard'), target: '/opt/customers-api/emulator-guard' };
 const containerDockerSocket = '/var/run/docker.sock';
 /** The emulator settings compose's `emulator` service reads too: one place for SERVICES and the rest. */
 export const EMULATOR_ENV_FILE = path.resolve(__dirname, '../../localstack/emulator.env');
@@ -79,7 +82,8 @@ async function startMiniStack(): Promise<{ endpoint: string; container: StartedT
   const health = `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/_ministack/health', timeout=1)`;
   const container = await new GenericContainer(emulatorImage)
     .withNetworkMode('host')
-    .withEnvironment({ GATEWAY_PORT: String(port), BIND_HOST: '127.0.0.1' })
+    .withEnvironment({ GATEWAY_PORT: String(port), BIND_HOST: '127.0.0.1', AUTH: 'true', PYTHONPATH: miniStackGuard.target })
+    .withBindMounts([{ ...miniStackGuard, mode: 'ro' }])
     .withHealthCheck({ test: ['CMD', 'python3', '-c', health], interval: 250, timeout: 2_000, retries: 240 })
     .withWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(startupTimeoutMs)

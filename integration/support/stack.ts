@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface StackOutputs {
+  /** POST /customers: what `make url` prints. */
   api_url: string;
+  /** The stage's base URL: every route is stage_url + its path. */
+  stage_url: string;
   api_id: string;
   stage_name: string;
   api_key_parameter_name: string;
@@ -14,7 +17,8 @@ export interface StackOutputs {
   emails_table_name: string;
   idempotency_table_name: string;
   kms_key_arn: string;
-  function_name: string;
+  /** Route name (service/src/routes.ts) -> its function's name. */
+  function_names: Record<string, string>;
   usage_plan_id: string;
 }
 
@@ -26,6 +30,8 @@ export interface LocalTarget {
    * AWS_REHEARSAL_ENDPOINT, with the toolchain's provider by explicit opt-in, as this machine has no registry).
    */
   profile?: 'local' | 'aws';
+  /** Test-only: changes the synthesized stacks (cdktf.out/<deployId>/stacks) before they are deployed. */
+  editSynth?: (stacksDir: string) => void;
 }
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -48,6 +54,7 @@ function run(target: LocalTarget, command: string, args: string[]): void {
 export function deployStack(target: LocalTarget): StackOutputs {
   const env = target.profile ?? 'local';
   run(target, 'make', ['_synth', `ENV=${env}`]);
+  target.editSynth?.(path.join(repoRoot, 'cdktf.out', target.deployId, 'stacks'));
   run(target, 'scripts/deploy.sh', ['up', env]);
   const outputsFile = path.join(repoRoot, '.state', target.deployId, 'outputs.json');
   return JSON.parse(readFileSync(outputsFile, 'utf8')) as StackOutputs;

@@ -7,6 +7,8 @@ import path from 'node:path';
 export interface Build {
   label: string;
   bundle: string;
+  /** The zip that ships it (with the source map). */
+  zip: string;
   nodeOptions: string;
 }
 
@@ -29,5 +31,5 @@ export function baselineBuild(root: string, cache: string, commit: string): Buil
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
     execFileSync('npx', ['tsx', 'service/build.ts'], { cwd: dir, stdio: 'inherit' });
   }
-  return { label: commit, bundle, nodeOptions: '' };
+  return { label: commit, bundle, zip: path.join(dir, 'dist', 'lambda.zip'), nodeOptions: '' };
 }

@@ -1,6 +1,6 @@
 // Deploys the local stack only when what is deployed is out of date: after a synth, the hash of both stacks' Terraform
 // JSON (which names the bundle by its content hash) must equal the one recorded after the last apply made from here,
-// and the emulator must still hold the function, running exactly the built zip, and the API. Anything else
+// and the emulator must still hold every route's function, each running exactly its built zip, and the API. Anything else
 // (first run, an emulator restarted with empty memory, code pushed by an earlier `make dev`, an infra edit) applies.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,7 +57,7 @@ export class CommandRunner {
   }
 }
 
-/** Synthesizes (which also rebuilds dist/lambda.zip) and returns the hash of both stacks' Terraform JSON. */
+/** Synthesizes (which also rebuilds dist/<route>.zip) and returns the hash of both stacks' Terraform JSON. */
 async function synthesize(target: LocalWorkspace, runner: CommandRunner): Promise<string> {
   await runner.run('make', ['--no-print-directory', '_synth', 'ENV=local', 'RUNNER=native']);
   const hash = createHash('sha256');
@@ -70,13 +70,19 @@ async function synthesize(target: LocalWorkspace, runner: CommandRunner): Promis
 async function stillDeployed(target: LocalWorkspace, clients: DevClients): Promise<boolean> {
   if (!existsSync(outputsFile(target))) return false;
   const outputs = readOutputs(target);
-  const builtZip = readFileSync(path.join(target.root, 'dist', 'lambda.zip'));
+  // An outputs file from before the per-route layout has no function_names: deploy.
+  const functions = Object.entries(outputs.function_names ?? {});
+  if (functions.length === 0) return false;
   try {
-    const [fn] = await Promise.all([
-      clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_name })),
+    const [codeHashes] = await Promise.all([
+      Promise.all(functions.map(async ([route, name]) => {
+        const built = createHash('sha256').update(readFileSync(path.join(target.root, 'dist', `${route}.zip`))).digest('base64');
+        const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
+        return fn.Configuration?.CodeSha256 === built;
+      })),
       clients.apiGateway.send(new GetRestApiCommand({ restApiId: outputs.api_id })),
     ]);
-    return fn.Configuration?.CodeSha256 === createHash('sha256').update(builtZip).digest('base64');
+    return codeHashes.every(Boolean);
   } catch {
     return false;
   }

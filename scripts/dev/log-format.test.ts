@@ -1,4 +1,4 @@
-import { formatLogEvent } from './log-format';
+import { formatLogEvent, routeMarker } from './log-format';
 
 const AT = Date.UTC(2026, 10, 25, 12, 0, 1, 234);
 const rejected = JSON.stringify({
@@ -42,5 +42,13 @@ describe('formatLogEvent', () => {
 
   it('treats a line whose braces are not a JSON object as plain text', () => {
     expect(formatLogEvent({ timestamp: AT, message: 'got {not json' }, false)).toBe('12:00:01.234 got {not json');
+  });
+});
+
+describe('routeMarker', () => {
+  it('marks each line with its route, padded to the longest route name, without colour off a TTY', () => {
+    const mark = routeMarker(['create-customer', 'get-customer'], false);
+    expect(mark('get-customer', '12:00:01.234 WARN  Request rejected')).toBe('get-customer    | 12:00:01.234 WARN  Request rejected');
+    expect(mark('create-customer', 'x')).toBe('create-customer | x');
   });
 });

@@ -62,3 +62,12 @@ export function formatLogEvent({ timestamp, message = '' }: LogEvent, colour: bo
     ...fields.map(([name, value]) => `${paint(colour, DIM, `${name}=`)}${value}`),
   ].join(' ');
 }
+
+/**
+ * Marks a line with the route whose function logged it, as `docker compose logs` marks services:
+ * `create-customer | 12:00:01.234 WARN  Request rejected ...`, the names padded to the longest of `routes`.
+ */
+export function routeMarker(routes: readonly string[], colour: boolean): (route: string, line: string) => string {
+  const width = Math.max(0, ...routes.map((route) => route.length));
+  return (route, line) => `${paint(colour, '36', route.padEnd(width))} ${paint(colour, DIM, '|')} ${line}`;
+}

@@ -9,9 +9,9 @@ export class IncrementalTypeCheck {
   private readonly service: ts.LanguageService;
   private readonly checkedVersions = new Map<string, string>();
 
-  /** `entry`: the bundle's entry point; `ownDir`: the sources whose errors count (not node_modules). */
+  /** `entries`: the bundles' entry points (each route's handler); `ownDir`: the sources whose errors count. */
   constructor(
-    private readonly entry: string,
+    private readonly entries: readonly string[],
     private readonly ownDir: string,
     tsconfig: string,
   ) {
@@ -26,7 +26,7 @@ export class IncrementalTypeCheck {
     const options = { ...parsed.options, types: ['node'] };
     this.service = ts.createLanguageService(
       {
-        getScriptFileNames: () => [entry],
+        getScriptFileNames: () => [...entries],
         getScriptVersion: fileVersion,
         getScriptSnapshot: (file) => {
           try {
@@ -51,7 +51,7 @@ export class IncrementalTypeCheck {
   /** Errors in the handler's own files, formatted like `tsc` (empty when it type-checks). */
   check(): string[] {
     const program = this.service.getProgram();
-    if (!program) return [`cannot type-check ${this.entry}`];
+    if (!program) return [`cannot type-check ${this.entries.join(', ')}`];
     const own = program.getSourceFiles().filter((file) => file.fileName.startsWith(this.ownDir + path.sep));
     const changed = new Set(own.filter((file) => this.checkedVersions.get(file.fileName) !== fileVersion(file.fileName)));
     const toCheck = withImporters(changed, own, program);

@@ -1,14 +1,17 @@
-// Watches the handler with esbuild's own incremental watch (no polling loop of ours) using the same build options
-// as `make build`, bundling in memory. After each rebuild: esbuild errors or type errors are printed and nothing is
-// pushed, so the old code keeps serving; otherwise `onBundle` gets the new bundle.
+// Watches the handlers with esbuild's own incremental watch (no polling loop of ours) using the same build options
+// as `make build` (one entry per route), bundling in memory. After each rebuild: esbuild errors or type errors are
+// printed and nothing is pushed, so the old code keeps serving; otherwise `onBundle` gets each route whose bundle
+// changed since the last one it was given (an edit to one route's handler changes that route's bundle alone).
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { context, formatMessages, type Message, type Plugin } from 'esbuild';
+import { context, formatMessages, type Message, type OutputFile, type Plugin } from 'esbuild';
 import { lambdaBuildOptions } from '../../service/build';
+import { ROUTES } from '../../service/src/routes';
 import { IncrementalTypeCheck } from './typecheck';
 
 export interface ServiceWatchEvents {
-  /** A bundle that built and type-checked; `startedAt` is when esbuild noticed the change (performance.now()). */
-  onBundle(bundle: LambdaBundle, startedAt: number): void;
+  /** A route's bundle that built, type-checked and changed; `startedAt` is when esbuild noticed the change (performance.now()). */
+  onBundle(route: string, bundle: LambdaBundle, startedAt: number): void;
   /** Build or type errors, already formatted. */
   onErrors(kind: 'build' | 'type', text: string): void;
 }
@@ -25,7 +28,10 @@ export interface ServiceWatch {
 
 export async function watchService(root: string, events: ServiceWatchEvents): Promise<ServiceWatch> {
   const serviceDir = path.join(root, 'service', 'src');
-  const typeCheck = new IncrementalTypeCheck(path.join(serviceDir, 'index.ts'), serviceDir, path.join(root, 'tsconfig.json'));
+  const outDir = path.join(root, 'dist', 'dev');
+  const typeCheck = new IncrementalTypeCheck(ROUTES.map((route) => path.join(root, route.handler)), serviceDir, path.join(root, 'tsconfig.json'));
+  // What each route's last bundle was: the first build's (what was just deployed), then the last one handed over.
+  const lastDigest = new Map<string, string>();
   let startedAt = 0;
   let firstBuild = true;
   const reload: Plugin = {
@@ -35,7 +41,8 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
         startedAt = performance.now();
       });
       build.onEnd(async (result) => {
-        // The first build is what was just deployed: it only warms the type checker (its first pass takes seconds).
+        // The first build is what was just deployed: it only records the bundles and warms the type checker (its
+        // first pass takes seconds).
         const initial = firstBuild;
         firstBuild = false;
         if (result.errors.length > 0) {
@@ -53,23 +60,34 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
           events.onErrors('type', typeErrors.join('\n'));
           return;
         }
-        const output = (suffix: string) => result.outputFiles?.find((file) => file.path.endsWith(suffix))?.contents;
-        const js = output('index.js');
-        if (js && !initial) events.onBundle({ js, map: output('index.js.map') }, startedAt);
+        for (const { name } of ROUTES) {
+          const output = (suffix: string) => outputOf(result.outputFiles, path.join(outDir, name, suffix));
+          const js = output('index.js');
+          if (!js) continue;
+          const map = output('index.js.map');
+          const digest = createHash('sha256').update(js).update(map ?? '').digest('hex');
+          if (lastDigest.get(name) === digest) continue;
+          lastDigest.set(name, digest);
+          if (!initial) events.onBundle(name, { js, map }, startedAt);
+        }
       });
     },
   };
+  const options = lambdaBuildOptions(outDir);
   const ctx = await context({
-    ...lambdaBuildOptions(path.join(root, 'dist', 'dev', 'lambda', 'index.js')),
+    ...options,
     // In memory: dist/ keeps what `make build` made for the deploy.
     write: false,
     // esbuild prints nothing itself; errors are reported once, by onErrors.
     logLevel: 'silent',
-    plugins: [reload],
+    plugins: [...(options.plugins ?? []), reload],
   });
   await ctx.watch();
   return { dispose: () => ctx.dispose() };
 }
+
+const outputOf = (files: OutputFile[] | undefined, file: string): Uint8Array | undefined =>
+  files?.find((output) => output.path === file)?.contents;
 
 const formatted = async (messages: Message[]): Promise<string> =>
   (await formatMessages(messages, { kind: 'error', color: process.stdout.isTTY })).join('').trimEnd();

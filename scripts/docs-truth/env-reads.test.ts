@@ -105,7 +105,20 @@ describe('finding environment reads', () => {
     expect(sorted(composeReads(source))).toEqual(['EMULATOR_IMAGE', 'NODE_IMAGE']);
   });
 
-  it('Python: os.environ and os.getenv', () => {
-    expect(sorted(pythonReads("os.environ['A_B']; os.environ.get('C_D', ''); os.getenv(\"E\")"))).toEqual(['A_B', 'C_D', 'E']);
+  it('Python: os.environ and os.getenv, directly or through a function given the name', () => {
+    const source = [
+      "os.environ['A_B']; os.environ.get('C_D', ''); os.getenv(\"E\")",
+      'def _listed(variable):',
+      '    return set(os.environ.get(variable, "").split(","))',
+      '',
+      'hosts = _listed("EMULATOR_ALLOWED_HOSTS")',
+      'other = print("NOT_A_READ")',
+    ].join('\n');
+
+    expect(sorted(pythonReads(source))).toEqual(['A_B', 'C_D', 'E', 'EMULATOR_ALLOWED_HOSTS']);
+  });
+
+  it('TypeScript: a declaration of the variable a function reads its table name from', () => {
+    expect(sorted(typescriptReads("customers: { variable: 'DB_NAME', actions: ['dynamodb:GetItem'] },"))).toEqual(['DB_NAME']);
   });
 });

@@ -127,8 +127,9 @@ export function envAccessors(sources: readonly string[]): Map<string, number> {
 
 /**
  * TypeScript and JavaScript: `process.env.X`, `process.env['X']`, `process.env[CONSTANT]`, `{ X } = process.env`,
- * any `…env.X` / `…Env['X']` (a typed env object handed to a function), and a literal handed to one of the
- * `accessors` where it takes the variable's name (`setting(env, 'TF_STATE_BUCKET')`).
+ * any `…env.X` / `…Env['X']` (a typed env object handed to a function), a literal handed to one of the `accessors`
+ * where it takes the variable's name (`setting(env, 'TF_STATE_BUCKET')`), and a declaration of the variable a
+ * function reads (`{ variable: 'DB_NAME' }`, service/src/routes.ts: the stack sets it, the function's config reads it).
  */
 export function typescriptReads(
   text: string,
@@ -145,6 +146,9 @@ export function typescriptReads(
   }
   for (const [, list] of source.matchAll(/\{([^{}]*)\}\s*=\s*process\.env\b/g)) {
     for (const [, name] of list.matchAll(new RegExp(`(?:^|[\\s,])(${NAME})\\b`, 'g'))) names.add(name);
+  }
+  for (const [, name] of source.matchAll(new RegExp(`\\b(?:variable|envVar|environmentVariable)\\s*:\\s*['"](${NAME})['"]`, 'g'))) {
+    names.add(name);
   }
   for (const [accessor, position] of accessors) {
     for (const call of source.matchAll(new RegExp(`(?<![\\w.])${accessor}\\s*\\(`, 'g'))) {
@@ -223,11 +227,25 @@ export function composeReads(source: string): Set<string> {
   return names;
 }
 
-/** Python: `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`. */
+/**
+ * Python: `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`, and a literal handed to a function that reads
+ * the variable its parameter names (`def _listed(variable): … os.environ.get(variable …` then `_listed("X")`).
+ */
 export function pythonReads(source: string): Set<string> {
   const names = new Set<string>();
   const pattern = new RegExp(`os\\.(?:environ(?:\\.get\\(|\\[)|getenv\\()\\s*['"](${NAME})['"]`, 'g');
   for (const [, name] of source.matchAll(pattern)) names.add(name);
+  for (const match of source.matchAll(/^def\s+(\w+)\s*\(([^)]*)\):\n((?:[ \t]+.*\n|\s*\n)*)/gm)) {
+    const [, accessor, params, body] = match;
+    const position = paramNames(params).findIndex(
+      (param) => param && new RegExp(`os\\.(?:environ(?:\\.get\\(|\\[)|getenv\\()\\s*${param}\\b`).test(body),
+    );
+    if (position < 0) continue;
+    for (const call of source.matchAll(new RegExp(`(?<![\\w.])${accessor}\\s*\\(`, 'g'))) {
+      const literal = /^['"]([A-Z][A-Z0-9_]*)['"]$/.exec(callArguments(source, (call.index ?? 0) + call[0].length - 1)[position] ?? '');
+      if (literal) names.add(literal[1]);
+    }
+  }
   return names;
 }
 

@@ -13,6 +13,10 @@ const STATE_DIR = path.join(REPO_ROOT, '.state/emulator');
 export interface MiniStackOptions {
   /** MiniStack's SERVICES filter, e.g. 'dynamodb'; every service it has when unset. */
   services?: string;
+  /** More of MiniStack's (or the emulator guard's) settings, e.g. EMULATOR_ALLOWED_ORIGINS. */
+  env?: Readonly<Record<string, string>>;
+  /** A free loopback port chosen by the caller (default: one found here). */
+  port?: number;
 }
 
 export interface RunningMiniStack {
@@ -23,12 +27,13 @@ export interface RunningMiniStack {
   logFile: string;
 }
 
-export async function startMiniStack({ services }: MiniStackOptions = {}): Promise<RunningMiniStack> {
-  const port = await freeLoopbackPort();
+export async function startMiniStack({ services, env = {}, port }: MiniStackOptions = {}): Promise<RunningMiniStack> {
+  port ??= await freeLoopbackPort();
   await emulatorSh('start', port, {
     EMULATOR_WATCH_PID: String(process.pid),
     LOG_LEVEL: 'WARNING',
     ...(services ? { SERVICES: services } : {}),
+    ...env,
   });
   const pid = Number(readFileSync(path.join(STATE_DIR, `ministack-${port}.pid`), 'utf8'));
   return { endpoint: `http://127.0.0.1:${port}`, port, pid, logFile: path.join(STATE_DIR, `ministack-${port}.log`) };

@@ -1,18 +1,14 @@
-import type { TableNames } from './repository';
+import { tableUses, type Route, type TableName } from './routes';
 
-/** Everything the function reads from its environment, validated once at cold start. */
-export interface ServiceConfig {
-  tables: TableNames;
+/** Everything a route's function reads from its environment, validated once at cold start. */
+export interface ServiceConfig<T extends TableName> {
+  /** The name of each table the route declares, from the variable it declares for it. */
+  tables: Record<T, string>;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  return {
-    tables: {
-      customers: required(env, 'DB_NAME'),
-      emails: required(env, 'EMAILS_TABLE_NAME'),
-      idempotency: required(env, 'IDEMPOTENCY_TABLE_NAME'),
-    },
-  };
+export function loadConfig<T extends TableName>(route: Route<T>, env: NodeJS.ProcessEnv = process.env): ServiceConfig<T> {
+  const names = tableUses(route).map(([table, { variable }]) => [table, required(env, variable)]);
+  return { tables: Object.fromEntries(names) as Record<T, string> };
 }
 
 // Failing here makes a misconfigured deploy fail its first invocation loudly instead of writing nowhere.

@@ -1,7 +1,7 @@
 // zod/mini: the same checks and issue codes as zod's classic API, without its method-chaining classes (about 60 KB
 // less in the bundle). Named imports let esbuild drop what we do not use.
-import { email as emailFormat, maxLength, minLength, pipe, refine, strictObject, string, trim, type core, type infer as Infer } from 'zod/mini';
-import { RequestRejected, type FieldError } from './errors';
+import { email as emailFormat, iso, maxLength, minLength, pipe, refine, strictObject, string, trim, uuid, type infer as Infer } from 'zod/mini';
+import { validate } from './validation';
 
 export const MAX_NAME_LENGTH = 100;
 export const MAX_EMAIL_LENGTH = 254;
@@ -33,10 +33,17 @@ export type CustomerInput = Infer<typeof customerInputSchema>;
 export type Customer = { id: string } & CustomerInput & { createdAt: string };
 
 export function validateCustomer(body: unknown): CustomerInput {
-  const result = customerInputSchema.safeParse(body);
-  if (result.success) return result.data;
-  throw new RequestRejected(400, result.error.issues.flatMap((issue) => toFieldErrors(issue, body)));
+  return validate(customerInputSchema, body);
 }
+
+/** A customer as the API returns it (201 and 200): for the OpenAPI document; the handler builds it as `Customer`. */
+export const customerSchema = strictObject({
+  id: uuid(),
+  firstname: string(),
+  lastname: string(),
+  email: string(),
+  createdAt: iso.datetime(),
+});
 
 /**
  * The form two emails are compared in for the one-customer-per-email rule: trimmed (validation already trims) and
@@ -48,28 +55,4 @@ export function normalizeEmail(email: string): string {
 
 export function buildCustomer(input: CustomerInput, id: string, now: Date): Customer {
   return { id, ...input, createdAt: now.toISOString() };
-}
-
-function toFieldErrors(issue: core.$ZodIssue, body: unknown): FieldError[] {
-  const field = issue.path.join('.');
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ field: key, rule: 'unknown_field' }));
-    case 'invalid_type':
-      return [{ field, rule: isMissing(body, field) ? 'required' : 'type' }];
-    case 'too_small':
-      return [{ field, rule: 'min_length' }];
-    case 'too_big':
-      return [{ field, rule: 'max_length' }];
-    case 'invalid_format':
-      return [{ field, rule: issue.format }];
-    case 'custom':
-      return [{ field, rule: String(issue.params?.rule ?? 'invalid') }];
-    default:
-      return [{ field, rule: 'invalid' }];
-  }
-}
-
-function isMissing(body: unknown, field: string): boolean {
-  return typeof body === 'object' && body !== null && !Object.hasOwn(body, field);
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CustomerInput } from './customer';
+import { TABLES } from './tables';
 
 /** How long a key replays its first response; DynamoDB's TTL deletes the record some time after. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** The record attribute holding that expiry in epoch seconds: the idempotency table's TTL attribute. */
-export const IDEMPOTENCY_EXPIRY_ATTRIBUTE = 'expiration';
+export const IDEMPOTENCY_EXPIRY_ATTRIBUTE = TABLES.idempotency.ttlAttribute;
 
 // Our own UUID v5 namespace for customer ids derived from idempotency keys (a random v4, fixed forever: changing
 // it would make a retry after the change create a second customer).

@@ -12,14 +12,8 @@ import type { Deadline } from './deadline';
 import { CustomerIdCollision, EmailAlreadyRegistered, IdempotencyKeyExpired, IdempotencyKeyReused } from './errors';
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, IDEMPOTENCY_TTL_SECONDS, type IdempotentCreate } from './idempotency';
 
-export interface TableNames {
-  /** DA_Serverless: one item per customer, keyed by id. */
-  customers: string;
-  /** One claim per normalized email (key `email`, value `customerId`): the unique constraint on email. */
-  emails: string;
-  /** Idempotency records (key `id`, TTL attribute `expiration`), written in the create's own transaction. */
-  idempotency: string;
-}
+/** The name of each table the create writes (service/src/tables.ts says what each holds). */
+export type TableNames = Record<'customers' | 'emails' | 'idempotency', string>;
 
 /** A keyed create: its record is written with the customer, holding the response to replay. */
 export interface IdempotencyRecord extends IdempotentCreate {
@@ -28,10 +22,14 @@ export interface IdempotencyRecord extends IdempotentCreate {
   nowSeconds: number;
 }
 
-export interface Store {
+/** What a read needs: the client and the request's deadline. */
+export interface Reader {
   client: DynamoDBClient;
-  tables: TableNames;
   deadline: Deadline;
+}
+
+export interface Store extends Reader {
+  tables: TableNames;
 }
 
 /** What a create came to: written now, or the stored response of the key's first request. */
@@ -155,7 +153,11 @@ function readRecord(store: Store, record: IdempotencyRecord) {
   return getItem(store, store.tables.idempotency, { id: record.recordId });
 }
 
-async function getItem({ client, deadline }: Store, TableName: string, key: Record<string, string>, ProjectionExpression?: string) {
+/**
+ * One item by its key, read strongly consistent (a read right after a write sees it), unmarshalled; undefined when
+ * there is none. Within the request's deadline.
+ */
+export async function getItem({ client, deadline }: Reader, TableName: string, key: Record<string, string>, ProjectionExpression?: string) {
   const { Item } = await deadline.run((abortSignal) =>
     client.send(new GetItemCommand({ TableName, Key: marshall(key), ConsistentRead: true, ProjectionExpression }), { abortSignal }),
   );

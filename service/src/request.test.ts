@@ -60,22 +60,6 @@ describe('readJsonObject', () => {
     },
   );
 
-  it('checks the route before the method, and the method before the body', () => {
-    expect(rejectionOf(customersEvent({ resource: '/other', path: '/other', httpMethod: 'GET', body: null })).status).toBe(404);
-    expect(rejectionOf(customersEvent({ httpMethod: 'PATCH', body: null })).status).toBe(405);
-  });
-
-  // A custom domain with base path mapping `api` sends path /api/customers; the resource stays /customers.
-  it('routes on the resource, so a request through a custom domain base path is accepted', () => {
-    const event = customersEvent({ path: '/api/customers', requestContext: { ...customersEvent().requestContext, path: '/api/customers' } });
-
-    expect(readJsonObject(event)).toEqual(VALID_INPUT);
-  });
-
-  it('answers 404 for a resource other than /customers, whatever the path says', () => {
-    expect(rejectionOf(customersEvent({ resource: '/customers/{id}', path: '/customers' }))).toMatchObject({ status: 404 });
-  });
-
   it.each([
     ['padding missing', 'eyJhIjoxfQ'],
     ['URL-safe alphabet', Buffer.from('{"a":"??>"}').toString('base64url')],

@@ -1,25 +1,19 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { IDEMPOTENCY_KEY_HEADER, RequestRejected } from './errors';
+import type { Route } from './routes';
+import { validate } from './validation';
 
-export const CUSTOMERS_PATH = '/customers';
 export const MAX_BODY_BYTES = 10 * 1024;
 // Long enough for a UUID or a ULID with a prefix; no characters that need escaping in logs or URLs.
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 // application/json or any application/*+json, optionally with charset=utf-8 (JSON text is UTF-8 by RFC 8259).
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * Checks route, method, media type and size, then returns the parsed JSON object (shape not yet validated). The route
- * is the API's resource, not `path`: behind a custom domain's base path mapping `path` carries the base path too.
- */
+/** Checks media type and size, then returns the parsed JSON object (shape not yet validated). */
 export function readJsonObject(event: APIGatewayProxyEvent): object {
-  if (event.resource !== CUSTOMERS_PATH) throw new RequestRejected(404, [{ field: 'path', rule: 'route' }]);
-  if (event.httpMethod !== 'POST') {
-    throw new RequestRejected(405, [{ field: 'method', rule: 'allowed_methods' }], { Allow: 'POST' });
-  }
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType.trim())) {
     throw new RequestRejected(415, [{ field: 'content-type', rule: 'json_media_type' }]);
@@ -40,6 +34,13 @@ export function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefi
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) throw new RequestRejected(400, [{ field: IDEMPOTENCY_KEY_HEADER, rule: 'format' }]);
   return key;
+}
+
+/** The route's path parameters (`event.pathParameters`), checked by its schema: a 400 names each bad one. */
+export function readPathParameters(route: Route, event: APIGatewayProxyEvent): Record<string, string> {
+  const schema = route.request.pathParameters;
+  if (!schema) throw new Error(`${route.name} declares no path parameters`);
+  return validate(schema, event.pathParameters ?? {}) as Record<string, string>;
 }
 
 function decodeBody({ body, isBase64Encoded }: APIGatewayProxyEvent): string {

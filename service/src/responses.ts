@@ -9,17 +9,22 @@ const COMMON_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+/** A JSON response with the headers every response carries. */
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return { statusCode, headers: { ...COMMON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 /** At most this many errors in a response: a 10 KB body of unknown fields would otherwise list hundreds. */
 export const MAX_RESPONSE_ERRORS = 10;
 
-// Fields in a fixed order, so the body does not depend on the order the customer object was built in.
-export function created({ id, firstname, lastname, email, createdAt }: Customer): APIGatewayProxyResult {
-  return json(201, { id, firstname, lastname, email, createdAt }, { Location: `/customers/${id}` });
+/** A customer as every route returns it: its fields in a fixed order, whatever order the object or item had. */
+export const customerBody = ({ id, firstname, lastname, email, createdAt }: Customer) => ({ id, firstname, lastname, email, createdAt });
+
+/** `location`: where GET reads the customer, relative to the request URL (service/src/location.ts), if a route does. */
+export function created(customer: Customer, location?: string): APIGatewayProxyResult {
+  return json(201, customerBody(customer), location === undefined ? {} : { Location: location });
 }
+
 
 /** The failure's message and rules; past MAX_RESPONSE_ERRORS, the first ones and `errorCount`, the total. */
 export function failed({ status, message, errors, headers }: Failure, requestId: string): APIGatewayProxyResult {

@@ -7,8 +7,9 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../src/clients';
-import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from '../src/idempotency';
+import { TABLE_NAMES, TABLES, type TableDeclaration } from '../src/tables';
 import type { TableNames } from '../src/repository';
+import type { TableName } from '../src/tables';
 import { TEST_DYNAMODB_ENDPOINT_VAR } from './global-setup';
 
 export { countItems } from '../../scripts/lib/scan-table';
@@ -34,8 +35,8 @@ export function useDynamoDbEndpoint(endpoint: string): void {
  * For a describe block: one client of the handler's own kind on the run's MiniStack, and fresh tables before each
  * test (so no test sees another's items). Read `client` and `tables` inside hooks and tests, not at definition.
  */
-export function freshTablesPerTest(): { readonly client: DynamoDBClient; tables: TableNames } {
-  const state = {} as { client: DynamoDBClient; tables: TableNames };
+export function freshTablesPerTest(): { readonly client: DynamoDBClient; tables: TestTables } {
+  const state = {} as { client: DynamoDBClient; tables: TestTables };
   beforeAll(() => {
     useDynamoDbEndpoint(testDynamoDbEndpoint());
     state.client = createDynamoDbClient();
@@ -47,20 +48,24 @@ export function freshTablesPerTest(): { readonly client: DynamoDBClient; tables:
   return state;
 }
 
-/** Creates fresh customers, email-claims and idempotency tables (same key schemas and TTL as the deployed ones). */
-export async function createTestTables(client: DynamoDBClient): Promise<TableNames> {
+/** Creates a fresh table for each declared one (service/src/tables.ts: same key schemas and TTL as the deployed ones). */
+/** The name of each declared table, created for a test. */
+export type TestTables = Record<TableName, string>;
+
+export async function createTestTables(client: DynamoDBClient): Promise<TestTables> {
   // Test files share one server (and a worker runs several files), so names must be unique per call.
   const suffix = randomUUID();
-  const tables = { customers: `customers-test-${suffix}`, emails: `emails-test-${suffix}`, idempotency: `idempotency-test-${suffix}` };
-  await createTable(client, tables.customers, 'id');
-  await createTable(client, tables.emails, 'email');
-  await createTable(client, tables.idempotency, 'id');
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tables.idempotency,
-      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_EXPIRY_ATTRIBUTE, Enabled: true },
-    }),
-  );
+  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, `${name}-test-${suffix}`])) as TestTables;
+  for (const name of TABLE_NAMES) {
+    const declared: TableDeclaration = TABLES[name];
+    await createTable(client, tables[name], declared.hashKey);
+    if (declared.ttlAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({
+        TableName: tables[name],
+        TimeToLiveSpecification: { AttributeName: declared.ttlAttribute, Enabled: true },
+      }));
+    }
+  }
   return tables;
 }
 

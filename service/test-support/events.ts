@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { Route } from '../src/routes';
 
 export const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef';
 
@@ -57,3 +58,22 @@ export const LAMBDA_CONTEXT: Context = {
   fail: () => undefined,
   succeed: () => undefined,
 };
+
+/**
+ * A REST API (v1) proxy event for any declared route, as API Gateway sends it (no body; pass one, or
+ * `pathParameters`, in `overrides`): `routeEvent(getCustomerRoute, { pathParameters: { id } })`.
+ */
+export function routeEvent(route: Route, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  const base = customersEvent();
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => overrides.pathParameters?.[name] ?? name);
+  return {
+    ...base,
+    resource: route.path,
+    path,
+    httpMethod: route.method,
+    headers: { 'x-api-key': 'fixture-api-key-never-logged' },
+    body: null,
+    requestContext: { ...base.requestContext, httpMethod: route.method, path: `/dev${path}`, resourcePath: route.path },
+    ...overrides,
+  };
+}

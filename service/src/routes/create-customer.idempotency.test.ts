@@ -1,14 +1,15 @@
 import { PutItemCommand, ScanCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient } from './clients';
-import { RETRY_AFTER_SECONDS } from './errors';
-import { createHandler, type CustomersHandler } from './handler';
-import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, IDEMPOTENCY_TTL_SECONDS } from './idempotency';
-import { countItems, createTestTables, freshTablesPerTest, stringItem, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, customersEvent, jsonEvent } from '../test-support/events';
-import { startFaultEndpoint } from '../test-support/fault-endpoint';
-import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+import { createDynamoDbClient } from '../clients';
+import { RETRY_AFTER_SECONDS } from '../errors';
+import { createHandler } from './create-customer';
+import type { ApiHandler } from '../route-handler';
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, IDEMPOTENCY_TTL_SECONDS } from '../idempotency';
+import { countItems, createTestTables, freshTablesPerTest, stringItem, useDynamoDbEndpoint } from '../../test-support/dynamodb';
+import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, customersEvent, jsonEvent } from '../../test-support/events';
+import { startFaultEndpoint } from '../../test-support/fault-endpoint';
+import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 const KEY = 'order-7f3c2a9e-2b1d-4e5f-8a6b-0c9d8e7f6a5b';
 const API_KEY_ID = 'a1b2c3d4e5';
@@ -40,9 +41,9 @@ describe('Idempotency-Key: the record is written in the create transaction (Mini
   let idCounter = 0;
   const newId = () => `00000000-0000-4000-a000-${String(++idCounter).padStart(12, '0')}`;
   // Real time: the record's expiry is compared with the request's clock, and MiniStack's TTL reaper runs on real time.
-  const handlerWith = (dynamo = db.client): CustomersHandler =>
+  const handlerWith = (dynamo = db.client): ApiHandler =>
     createHandler({ client: dynamo, tables: db.tables, logger: silentLogger, newId, now: () => new Date() });
-  const handle: CustomersHandler = (event, context = LAMBDA_CONTEXT) => handlerWith()(event, context);
+  const handle: ApiHandler = (event, context = LAMBDA_CONTEXT) => handlerWith()(event, context);
 
   const counts = async () => ({
     customers: await countItems(db.client, db.tables.customers),

@@ -1,12 +1,12 @@
+// What every route's handler shares: the invocation's context on every log line, the request's deadline, the route
+// guard, and the one place a failure becomes a response and a log line. A route supplies only its own work.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { buildCustomer, validateCustomer } from './customer';
 import { budgetMs, Deadline } from './deadline';
 import { classifyFailure, errorCode, type Failure } from './errors';
-import { idempotentCreate } from './idempotency';
-import { saveCustomer, type IdempotencyRecord, type TableNames } from './repository';
-import { readIdempotencyKey, readJsonObject } from './request';
-import { created, failed } from './responses';
+import { failed } from './responses';
+import { guardRoute } from './router';
+import type { Route, TableName } from './routes';
 
 /** What the handler needs of a logger; Powertools' Logger satisfies it. */
 export interface FailureLogger {
@@ -16,33 +16,29 @@ export interface FailureLogger {
   addContext?(context: Context): void;
 }
 
-export interface HandlerDependencies {
+/** Everything a route's handler is built from (service/src/lambda-entry.ts wires the real ones). */
+export interface HandlerDependencies<T extends TableName = TableName> {
   client: DynamoDBClient;
-  tables: TableNames;
+  /** The name of each table the route declares. */
+  tables: Record<T, string>;
   logger: FailureLogger;
   newId: () => string;
   now: () => Date;
 }
 
-export type CustomersHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
+export type ApiHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
-export function createHandler({ client, tables, logger, newId, now }: HandlerDependencies): CustomersHandler {
+/** A route's own work: validate, act, map to a response. Throw to fail (errors.ts classifies). */
+export type RouteWork = (event: APIGatewayProxyEvent, deadline: Deadline) => Promise<APIGatewayProxyResult>;
+
+export function routeHandler(route: Route, logger: FailureLogger, work: RouteWork): ApiHandler {
   return async (event, context) => {
     if (context) logger.addContext?.(context);
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
     const deadline = new Deadline(budgetMs(context));
     try {
-      const body = readJsonObject(event);
-      const idempotencyKey = readIdempotencyKey(event);
-      const input = validateCustomer(body);
-      const startedAt = now();
-      // With a key the id is derived from it, so the response (and the record that replays it) is known up front.
-      const keyed = idempotencyKey === undefined ? undefined : idempotentCreate(event.requestContext?.identity?.apiKeyId ?? undefined, idempotencyKey, input);
-      const customer = buildCustomer(input, keyed?.customerId ?? newId(), startedAt);
-      const response = created(customer);
-      const record: IdempotencyRecord | undefined = keyed && { ...keyed, response, nowSeconds: Math.floor(startedAt.getTime() / 1000) };
-      const outcome = await saveCustomer({ client, tables, deadline }, customer, record);
-      return outcome.kind === 'replayed' ? outcome.response : response;
+      guardRoute(route, event);
+      return await work(event, deadline);
     } catch (error) {
       const failure = classifyFailure(error);
       logFailure(logger, failure, error, requestId);

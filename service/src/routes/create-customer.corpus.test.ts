@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient } from './clients';
-import { createHandler } from './handler';
-import type { TableNames } from './repository';
-import { scanItems } from '../../scripts/lib/scan-table';
-import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { hostileCorpus, tallyCorpus, DEFAULT_CORPUS_SEED, HAND_WRITTEN_FAMILY, KEYED_FAMILY, type CorpusEntry } from '../test-support/hostile-corpus';
-import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+import { createDynamoDbClient } from '../clients';
+import { createHandler } from './create-customer';
+import type { TableNames } from '../repository';
+import { scanItems } from '../../../scripts/lib/scan-table';
+import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../../test-support/dynamodb';
+import { hostileCorpus, tallyCorpus, DEFAULT_CORPUS_SEED, HAND_WRITTEN_FAMILY, KEYED_FAMILY, type CorpusEntry } from '../../test-support/hostile-corpus';
+import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 // The hand-written rows run once, in handler.bad-requests.test.ts, which checks each one's exact status and rule.
 const corpus = hostileCorpus({ runId: 'fast' }).filter(({ family }) => family !== HAND_WRITTEN_FAMILY);

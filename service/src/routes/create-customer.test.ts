@@ -1,13 +1,27 @@
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoDbClient } from './clients';
-import { createHandler, type CustomersHandler } from './handler';
-import type { TableNames } from './repository';
-import { countItems, createTestTables, getEmailClaim, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../test-support/events';
-import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+import { createDynamoDbClient } from '../clients';
+import { createHandler } from './create-customer';
+import { createCustomerRoute } from '../routes';
+import type { ApiHandler } from '../route-handler';
+import type { TableNames } from '../repository';
+import { countItems, createTestTables, getEmailClaim, getItem, stringItem, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../../test-support/dynamodb';
+import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, base64Event, customersEvent, jsonEvent } from '../../test-support/events';
+import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
+
+describe('the POST /customers declaration', () => {
+  // infra grants a route's role exactly what it declares (api-stack.test.ts): this is the role's whole DynamoDB access.
+  it('puts the customer, its email claim and its idempotency record in one transaction, and reads only what a conflict needs', () => {
+    expect(createCustomerRoute.tables).toEqual({
+      customers: { variable: 'DB_NAME', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'] },
+      emails: { variable: 'EMAILS_TABLE_NAME', actions: ['dynamodb:PutItem'] },
+      idempotency: { variable: 'IDEMPOTENCY_TABLE_NAME', actions: ['dynamodb:PutItem', 'dynamodb:GetItem'] },
+    });
+    expect(createCustomerRoute.apiKeyRequired).toBe(true);
+  });
+});
 
 describe('POST /customers against MiniStack DynamoDB', () => {
   let client: DynamoDBClient;
@@ -23,7 +37,7 @@ describe('POST /customers against MiniStack DynamoDB', () => {
 
   const silentLogger = new Logger({ logLevel: 'SILENT' });
   let idCounter = 0;
-  const handlerWith = (logger = silentLogger): CustomersHandler =>
+  const handlerWith = (logger = silentLogger): ApiHandler =>
     createHandler({ client, tables, logger, newId: () => nextId, now: () => FIXED_NOW });
 
   // Fresh tables per test: most tests post the same email, which may only be registered once.
@@ -32,13 +46,14 @@ describe('POST /customers against MiniStack DynamoDB', () => {
     tables = await createTestTables(client);
   });
 
-  it('creates the customer and returns it with 201 and a Location header', async () => {
+  // Its Location header, where GET /customers/{id} reads the customer, is tested with that route (get-customer.test.ts).
+  it('creates the customer and returns it with 201', async () => {
     // Act
     const result = await handlerWith()(jsonEvent(VALID_INPUT));
 
     // Assess
     expect(result.statusCode).toBe(201);
-    expect(result.headers).toMatchObject({ Location: `/customers/${nextId}`, 'Content-Type': 'application/json' });
+    expect(result.headers).toMatchObject({ 'Content-Type': 'application/json' });
     expect(JSON.parse(result.body)).toEqual({ id: nextId, ...VALID_INPUT, createdAt: FIXED_NOW.toISOString() });
   });
 

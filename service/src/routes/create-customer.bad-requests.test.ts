@@ -2,20 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient } from './clients';
-import { createHandler, type CustomersHandler } from './handler';
-import type { TableNames } from './repository';
-import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { BAD_REQUESTS } from '../test-support/bad-requests';
-import { REQUEST_ID, customersEvent } from '../test-support/events';
-import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+import { createDynamoDbClient } from '../clients';
+import { createHandler } from './create-customer';
+import type { ApiHandler } from '../route-handler';
+import type { TableNames } from '../repository';
+import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../../test-support/dynamodb';
+import { BAD_REQUESTS } from '../../test-support/bad-requests';
+import { REQUEST_ID, customersEvent } from '../../test-support/events';
+import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 // Every row is sent once, in beforeAll, to fresh tables; each `it` asserts on what it got, so any one of them
 // (jest -t) stands alone. The hostile corpus test leaves these rows to this file.
 describe('handler rejects bad requests and writes nothing (MiniStack DynamoDB)', () => {
   let client: DynamoDBClient;
   let tables: TableNames;
-  let handle: CustomersHandler;
+  let handle: ApiHandler;
   let results: Map<string, APIGatewayProxyResult>;
   let countsAfterRejections: number[];
   let countsAfterOneValid: number[];

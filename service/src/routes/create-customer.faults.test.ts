@@ -1,17 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createDynamoDbClient, DYNAMODB_MAX_ATTEMPTS } from './clients';
-import { DEADLINE_MARGIN_MS } from './deadline';
-import { RETRY_AFTER_SECONDS } from './errors';
-import { createHandler } from './handler';
-import type { TableNames } from './repository';
-import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, customersEvent } from '../test-support/events';
-import type { ErrorFault, Fault } from '../test-support/fault-endpoint';
-import { startFaultProxy, type FaultProxy, type ProxyPlan } from '../test-support/fault-proxy';
-import { captureLogLines, parseLogLines } from '../test-support/log-capture';
-import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+import { createDynamoDbClient, DYNAMODB_MAX_ATTEMPTS } from '../clients';
+import { DEADLINE_MARGIN_MS } from '../deadline';
+import { RETRY_AFTER_SECONDS } from '../errors';
+import { createHandler } from './create-customer';
+import type { TableNames } from '../repository';
+import { countItems, createTestTables, testDynamoDbEndpoint, useDynamoDbEndpoint } from '../../test-support/dynamodb';
+import { LAMBDA_CONTEXT, REQUEST_ID, VALID_INPUT, customersEvent } from '../../test-support/events';
+import type { ErrorFault, Fault } from '../../test-support/fault-endpoint';
+import { startFaultProxy, type FaultProxy, type ProxyPlan } from '../../test-support/fault-proxy';
+import { captureLogLines, parseLogLines } from '../../test-support/log-capture';
+import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 // Every fault here is injected by a proxy in front of MiniStack's DynamoDB (real tables), so "nothing written" is
 // checked on the tables that would have held the customer and its email claim. Upstream messages carry an ARN so a leak into the body would be visible.

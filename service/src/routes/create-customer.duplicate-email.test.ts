@@ -1,12 +1,13 @@
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoDbClient } from './clients';
-import { RETRY_AFTER_SECONDS } from './errors';
-import { createHandler, type CustomersHandler } from './handler';
-import { countItems, freshTablesPerTest, getEmailClaim, getItem, stringItem, useDynamoDbEndpoint } from '../test-support/dynamodb';
-import { REQUEST_ID, VALID_INPUT, jsonEvent } from '../test-support/events';
-import { startFaultEndpoint } from '../test-support/fault-endpoint';
-import { expectNoInternals, parseErrorBody } from '../test-support/responses';
+import { createDynamoDbClient } from '../clients';
+import { RETRY_AFTER_SECONDS } from '../errors';
+import { createHandler } from './create-customer';
+import type { ApiHandler } from '../route-handler';
+import { countItems, freshTablesPerTest, getEmailClaim, getItem, stringItem, useDynamoDbEndpoint } from '../../test-support/dynamodb';
+import { REQUEST_ID, VALID_INPUT, jsonEvent } from '../../test-support/events';
+import { startFaultEndpoint } from '../../test-support/fault-endpoint';
+import { expectNoInternals, parseErrorBody } from '../../test-support/responses';
 
 const FIXED_NOW = new Date('2024-05-01T12:00:00.000Z');
 const silentLogger = new Logger({ logLevel: 'SILENT' });
@@ -15,7 +16,7 @@ describe('one customer per email (MiniStack DynamoDB, TransactWriteItems)', () =
   const db = freshTablesPerTest();
   let idCounter = 0;
   const newId = () => `00000000-0000-4000-9000-${String(++idCounter).padStart(12, '0')}`;
-  const handle: CustomersHandler = (event, context) =>
+  const handle: ApiHandler = (event, context) =>
     createHandler({ client: db.client, tables: db.tables, logger: silentLogger, newId, now: () => FIXED_NOW })(event, context);
 
   const createdId = (result: { body: string }) => (JSON.parse(result.body) as { id: string }).id;
