@@ -58,9 +58,10 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci envfile deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan bench tools-image dev logs dev-test bench-dev bench-deploy browser-test fuzz
+	e2e aws-safety integration-test scan lint-workflows bootstrap bootstrap-destroy bench tools-image dev logs dev-test bench-dev \
+	bench-deploy browser-test fuzz
 .PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev _bench-deploy _browser-test _fuzz
+	_logs _dev-test _bench-dev _bench-deploy _browser-test _fuzz _bootstrap _bootstrap-destroy
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -209,6 +210,25 @@ _scan: _build
 	DEPLOY_ENV=local npx tsx infra/main.ts
 	DEPLOY_ENV=aws npx tsx infra/main.ts
 	scripts/scan.sh local aws
+
+bootstrap: ## once per AWS account and region, as an administrator (like cdk bootstrap): state bucket and key, lock table, boundary, deployer role with GitHub OIDC trust (ENV=aws)
+	@[ "$(ENV)" = aws ] || { echo "make bootstrap is for ENV=aws (the local profile needs none)" >&2; exit 2; }
+	$(PREFLIGHT)
+	$(RUN) _bootstrap
+_bootstrap: _deps
+	scripts/bootstrap.sh up
+
+bootstrap-destroy: ## remove the bootstrap (ENV=aws; only with CONFIRM=customers-api-bootstrap, after every aws stack is gone)
+	@[ "$(ENV)" = aws ] || { echo "make bootstrap-destroy is for ENV=aws" >&2; exit 2; }
+	$(PREFLIGHT)
+	$(RUN) _bootstrap-destroy $(if $(CONFIRM),CONFIRM=$(CONFIRM))
+_bootstrap-destroy: _deps
+	scripts/bootstrap.sh down
+
+lint-workflows: ## lint .github/workflows with actionlint (built from Go modules into the toolchain cache, host)
+	scripts/toolchain.sh actionlint
+	eval "$$(scripts/toolchain.sh env)" && "$$ACTIONLINT_BIN" -no-color .github/workflows/*.yml
+	@echo "actionlint: $$(ls .github/workflows/*.yml | wc -l) workflows clean"
 
 e2e: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 e2e: ## deploy to MiniStack (started by the suite, in the runner), run the end-to-end suite, destroy

@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.ts', 'service/build.ts', 'service/openapi.ts', 'infra/main.ts'],
+    files: ['scripts/**/*.ts', 'service/build.ts', 'service/openapi.ts', 'infra/main.ts', 'infra/bootstrap.ts'],
     rules: { 'no-console': 'off' },
   },
 );

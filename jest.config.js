@@ -61,8 +61,10 @@ module.exports = {
     // The compose path end to end (make deploy, the README call, make dev, through the tools container) and the
     // LocalStack wiring: needs Docker Compose.
     project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/compose-dev.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
-    // Secrets at rest after a local deploy, and the aws profile's settings rehearsed on the host emulator.
-    project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts']),
+    // Secrets at rest after a local deploy, the aws profile's settings rehearsed on the host emulator, the same
+    // profile deployed as the deployer role on MiniStack enforcing IAM (every escalation refused), and the bootstrap.
+    project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts',
+      '<rootDir>/integration/deployer-role.test.ts', '<rootDir>/integration/bootstrap.test.ts']),
     // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).
     project('dev', ['<rootDir>/integration/dev-loop.test.ts']),
   ],

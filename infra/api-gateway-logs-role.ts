@@ -16,9 +16,13 @@ const ASSUME_ROLE = policyDocument([
 export class ApiGatewayLogsRole extends Construct {
   readonly account: ApiGatewayAccount;
 
-  constructor(scope: Construct, id: string, props: { readonly name: string }) {
+  constructor(scope: Construct, id: string, props: { readonly name: string; readonly permissionsBoundary?: string }) {
     super(scope, id);
-    const role = new IamRole(this, 'role', { name: props.name, assumeRolePolicy: ASSUME_ROLE });
+    const role = new IamRole(this, 'role', {
+      name: props.name,
+      assumeRolePolicy: ASSUME_ROLE,
+      permissionsBoundary: props.permissionsBoundary,
+    });
     // The actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, on any log group: execution logs of any API in
     // the region create their own groups, so this account-wide role cannot name them in advance.
     const policy = new IamRolePolicy(this, 'push-logs', {

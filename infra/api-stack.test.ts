@@ -139,8 +139,8 @@ describe.each([
       for (const role of roleStatements) {
         expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
       }
-      // root, the deployer's two (kms-key.test.ts), one per kind of role user (writers, readers), CloudWatch Logs
-      expect(statements).toHaveLength(3 + new Set(ROUTES.map(writes)).size + 1);
+      // root, the deployer's three (kms-key.test.ts), one per kind of role user (writers, readers), CloudWatch Logs
+      expect(statements).toHaveLength(4 + new Set(ROUTES.map(writes)).size + 1);
     });
 
     it('lets CloudWatch Logs in this region use the key only for our log groups: one per route, and the access log', () => {

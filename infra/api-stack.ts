@@ -35,6 +35,9 @@ export class ApiStack extends TerraformStack {
       deletionWindowInDays: profile.keyDeletionWindowDays,
       rotation: profile.keyRotation,
     });
+    // Every role the stack creates carries the boundary the deployer policy requires (aws; none locally).
+    const permissionsBoundary = profile.permissionsBoundaryPolicy
+      && `arn:${key.partition}:iam::${key.accountId}:policy/${profile.permissionsBoundaryPolicy}`;
     const dbName = readDbNameParameter(this, profile.parameterNames.dbName);
     const storage = { key, deletionProtection: profile.tableDeletionProtection };
     // Every declared table (service/src/tables.ts), named after the parameter's value.
@@ -44,7 +47,7 @@ export class ApiStack extends TerraformStack {
     ])) as Record<TableName, EncryptedTable>;
     const table = tables.customers;
     // One function per route (service/src/routes.ts), each granted what its route declares on these tables.
-    const routes = declared.map((route) => ({ route, handler: routeFunction(this, route, { profile, bundleDir, logKey: key, tables }) }));
+    const routes = declared.map((route) => ({ route, handler: routeFunction(this, route, { profile, bundleDir, logKey: key, tables, permissionsBoundary }) }));
 
     const accessLog = new AccessLog(this, 'access-log', {
       name: `/aws/apigateway/${prefix}/access`,
@@ -52,7 +55,7 @@ export class ApiStack extends TerraformStack {
       key,
     });
     const logsRole = profile.apiGatewayLogsRole === 'managed'
-      ? new ApiGatewayLogsRole(this, 'api-gateway-logs-role', { name: `${prefix}-api-gateway-logs` })
+      ? new ApiGatewayLogsRole(this, 'api-gateway-logs-role', { name: `${prefix}-api-gateway-logs`, permissionsBoundary })
       : undefined;
     const api = new CustomersApi(this, 'api', {
       namePrefix: prefix,

@@ -1,5 +1,6 @@
 // The key policy's deployer statements and deletion window, for both profiles (the api stack's tests cover the
 // root, Lambda role and CloudWatch Logs statements).
+import { DEPLOYER_KEY_ADMIN_ACTIONS } from './kms-key';
 import { PolicyStatement } from './policy-document';
 import { only, ref, synthProfile, TerraformJson } from './test-support/synth';
 
@@ -19,6 +20,7 @@ describe.each([
     const session = only(json, 'aws_iam_session_context', 'data').config;
     expect(session.arn).toBe(ref(json, 'aws_caller_identity', 'arn', 'data'));
     const deployer = ref(json, 'aws_iam_session_context', 'issuer_arn', 'data');
+    expect(bySid('DeployerAdministersKey')?.Principal).toEqual({ AWS: deployer });
     expect(bySid('DeployerUsesKeyThroughServices')?.Principal).toEqual({ AWS: deployer });
     expect(bySid('DeployerLetsServicesCreateGrants')?.Principal).toEqual({ AWS: deployer });
   });
@@ -45,9 +47,18 @@ describe.each([
     });
   });
 
-  it('grants the deployer nothing outside a service: no statement for it lacks kms:ViaService', () => {
+  it('lets the deployer administer this key (by name in its policy: the deployer\'s IAM policy grants no key administration)', () => {
+    expect(bySid('DeployerAdministersKey')).toEqual({
+      Sid: 'DeployerAdministersKey', Effect: 'Allow', Principal: expect.anything(), Action: DEPLOYER_KEY_ADMIN_ACTIONS, Resource: '*',
+    });
+    // Administration, not use: encrypting and decrypting go through the services only.
+    expect(DEPLOYER_KEY_ADMIN_ACTIONS.filter((action) => /Encrypt|Decrypt|GenerateDataKey|CreateGrant/.test(action))).toEqual([]);
+  });
+
+  it('grants the deployer no use of the key outside a service: every other statement for it has kms:ViaService', () => {
     const deployer = ref(json, 'aws_iam_session_context', 'issuer_arn', 'data');
-    const forDeployer = statements.filter((st) => JSON.stringify(st.Principal) === JSON.stringify({ AWS: deployer }));
+    const forDeployer = statements.filter((st) => JSON.stringify(st.Principal) === JSON.stringify({ AWS: deployer })
+      && st.Sid !== 'DeployerAdministersKey');
     expect(forDeployer).toHaveLength(2);
     for (const st of forDeployer) expect(st.Condition?.StringEquals?.['kms:ViaService']).toEqual(services);
   });

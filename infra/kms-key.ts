@@ -35,16 +35,26 @@ const LOGS_KMS_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms
  * This is the "key users" part of AWS's default key policy, narrowed to those three services in this region.
  */
 export const DEPLOYER_KMS_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+/**
+ * What the deployer does to the key itself, granted here by name rather than in its IAM policy by tag: a tag can be
+ * put on any key (tagging on create cannot be told apart from tagging another team's untagged key), a key policy
+ * only on a key whose policy already names the deployer (infra/deployer-policy.json grants no key administration).
+ */
+export const DEPLOYER_KEY_ADMIN_ACTIONS = [
+  'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation', 'kms:ListResourceTags', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateKeyDescription',
+  'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
+];
 export const deployerServices = (region: string): string[] =>
   ['dynamodb', 'ssm', 'logs'].map((service) => `${service}.${region}.amazonaws.com`);
 
 /**
  * Customer managed key, with a policy shaped like AWS's default policy for a key with key users:
  * - the account root, i.e. delegation to IAM. Kept (not narrowed): it is what keeps the key manageable if the
- *   deployer's role is deleted or renamed, and it is how the deployer's IAM policy (infra/deployer-policy.json)
- *   administers the key (DescribeKey, PutKeyPolicy, ScheduleKeyDeletion, ...) without a policy change here;
- * - the deployer (the IAM role or user behind the caller identity): use of the key, and grants for AWS resources,
- *   both only through DynamoDB, SSM and CloudWatch Logs in this region;
+ *   deployer's role is deleted or renamed (an administrator's IAM policy still reaches it);
+ * - the deployer (the IAM role or user behind the caller identity): administration of this key (by name, see
+ *   DEPLOYER_KEY_ADMIN_ACTIONS), use of the key, and grants for AWS resources, both only through DynamoDB, SSM and
+ *   CloudWatch Logs in this region;
  * - the roles that may use it, and only through DynamoDB; roles get their own IAM statements separately (see
  *   NodejsFunction.useTable), which keeps key -> role -> role policy -> key free of a dependency cycle;
  * - CloudWatch Logs, only for the log groups named here.
@@ -58,8 +68,9 @@ export class KmsKey extends Construct {
   private readonly dynamoDbUsers = new Map<IamRole, boolean>();
   private readonly logGroupArns: string[] = [];
   private readonly deployerStatements: PolicyStatement[];
-  private readonly accountId: string;
-  private readonly partition: string;
+  /** The deploying account and partition, as the key's policy names them. */
+  readonly accountId: string;
+  readonly partition: string;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
@@ -72,6 +83,13 @@ export class KmsKey extends Construct {
     const deployer = new DataAwsIamSessionContext(this, 'deployer', { arn: caller.arn }).issuerArn;
     const viaServices = { 'kms:ViaService': deployerServices(props.region) };
     this.deployerStatements = [
+      {
+        Sid: 'DeployerAdministersKey',
+        Effect: 'Allow',
+        Principal: { AWS: deployer },
+        Action: DEPLOYER_KEY_ADMIN_ACTIONS,
+        Resource: '*',
+      },
       {
         Sid: 'DeployerUsesKeyThroughServices',
         Effect: 'Allow',

@@ -21,6 +21,8 @@ export interface NodejsFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** The bundle is plain JavaScript (esbuild, no native modules), so it runs on either. */
   readonly architecture: 'arm64' | 'x86_64';
+  /** ARN of the managed policy that caps the role (the aws profile's deployer may only create bounded roles). */
+  readonly permissionsBoundary?: string;
 }
 
 /** What a function may do with one table, and the environment variable that names it. */
@@ -67,7 +69,11 @@ export class NodejsFunction extends Construct {
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.logKey.arn,
     });
-    this.role = new IamRole(this, 'role', { name: props.functionName, assumeRolePolicy: ASSUME_ROLE });
+    this.role = new IamRole(this, 'role', {
+      name: props.functionName,
+      assumeRolePolicy: ASSUME_ROLE,
+      permissionsBoundary: props.permissionsBoundary,
+    });
     this.statements.push({
       Sid: 'WriteOwnLogs',
       Effect: 'Allow',

@@ -46,7 +46,12 @@ export type ApiGatewayLogsRoleMode = (typeof LOGS_ROLE_MODES)[number];
 
 /** Where Terraform talks to and where it keeps state. */
 export type DeployTarget =
-  | { readonly kind: 'emulator'; readonly endpoint: string }
+  | {
+    readonly kind: 'emulator';
+    readonly endpoint: string;
+    /** `caller`: the caller's AWS credentials (the deployer-role rehearsal) instead of the emulator's root `test`. */
+    readonly credentials?: 'caller';
+  }
   | { readonly kind: 'aws'; readonly s3State?: S3StateConfig };
 
 /** What a stage URL is made of; the emulator serves stages under its own path, not a hostname. */
@@ -69,6 +74,11 @@ export interface Profile {
   readonly parameterNames: { readonly dbName: string; readonly apiKey: string };
   readonly logRetentionDays: number;
   readonly apiGatewayLogsRole: ApiGatewayLogsRoleMode;
+  /**
+   * The managed policy (by name, in the deployer's account) set as permissions boundary on every role the stack
+   * creates: what bootstrap installs and the deployer policy requires (infra/deployer-boundary.json). None locally.
+   */
+  readonly permissionsBoundaryPolicy?: string;
   /** On for data that must survive a mistake; `make clean` turns it off (an apply) only when confirmed. */
   readonly tableDeletionProtection: boolean;
   /** Days KMS waits before deleting the key after destroy; AWS allows 7 to 30. */
@@ -143,6 +153,7 @@ function awsTarget(env: Env, region: string, stateKmsKey: string): DeployTarget 
 /**
  * AWS_REHEARSAL_ENDPOINT deploys the aws profile's resource settings (deletion protection, logs role mode, usage
  * plan, key policy, KMS state encryption) to an emulator instead of AWS: the rehearsal test sets it, nothing else.
+ * AWS_REHEARSAL_CREDENTIALS=caller deploys there with the caller's credentials (an assumed deployer role).
  */
 function rehearsalEndpoint(env: Env): string | undefined {
   return setting(env, 'AWS_REHEARSAL_ENDPOINT') && emulatorEndpoint(env, 'AWS_REHEARSAL_ENDPOINT', '');
@@ -212,8 +223,12 @@ export function loadProfile(env: Env = process.env): Profile {
     apiGatewayLogsRole: logsRoleMode(env, 'existing'),
     usagePlan: { burstLimit: 20, rateLimit: 10, quotaLimit: 10_000, quotaPeriod: 'DAY' },
     lambdaArchitecture: 'arm64',
+    permissionsBoundaryPolicy: `${common.namePrefix}-boundary`,
     ...(rehearsal
-      ? { target: { kind: 'emulator', endpoint: rehearsal }, stageUrl: emulatorStageUrl(rehearsal) }
+      ? {
+        target: { kind: 'emulator', endpoint: rehearsal, ...(setting(env, 'AWS_REHEARSAL_CREDENTIALS') === 'caller' ? { credentials: 'caller' } : {}) },
+        stageUrl: emulatorStageUrl(rehearsal),
+      }
       : { target: awsTarget(env, region, stateKmsKey), stageUrl: ({ invokeUrl }: StageAddress) => invokeUrl }),
   };
 }

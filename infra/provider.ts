@@ -19,11 +19,11 @@ export const EMULATED_SERVICES = ['apigateway', 'cloudwatchlogs', 'dynamodb', 'i
  * (e.g. the API's `execution_arn` used in the Lambda permission) and the key policy needs it through
  * `data.aws_caller_identity`. Both emulators answer STS GetCallerIdentity (LocalStack: 000000000000).
  */
-function emulatorProvider(endpoint: string): Partial<AwsProviderConfig> {
+function emulatorProvider(endpoint: string, credentials?: 'caller'): Partial<AwsProviderConfig> {
   const endpoints: AwsProviderEndpoints = Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]));
   return {
-    accessKey: 'test',
-    secretKey: 'test',
+    // `caller`: the environment's credentials, as on AWS (the deployer-role rehearsal's assumed role).
+    ...(credentials === 'caller' ? {} : { accessKey: 'test', secretKey: 'test' }),
     skipCredentialsValidation: true,
     skipMetadataApiCheck: 'true',
     s3UsePathStyle: true,
@@ -102,6 +102,6 @@ export function configureDeployTarget(stack: TerraformStack, profile: Profile, s
   return new AwsProvider(stack, 'aws', {
     region: profile.region,
     ...(Object.keys(profile.tags).length > 0 ? { defaultTags: [{ tags: { ...profile.tags } }] } : {}),
-    ...(profile.target.kind === 'emulator' ? emulatorProvider(profile.target.endpoint) : {}),
+    ...(profile.target.kind === 'emulator' ? emulatorProvider(profile.target.endpoint, profile.target.credentials) : {}),
   });
 }

@@ -72,11 +72,11 @@ describe('the aws profile rehearsed on the emulator', () => {
       const { Policy } = await clients.kms.send(new GetKeyPolicyCommand({ KeyId: outputs.kms_key_arn, PolicyName: 'default' }));
       const statements = (JSON.parse(Policy ?? '{}') as { Statement: { Sid: string; Principal: { AWS?: unknown } }[] }).Statement;
       expect(statements.map((st) => st.Sid)).toEqual([
-        'AccountAdministers', 'DeployerUsesKeyThroughServices', 'DeployerLetsServicesCreateGrants',
+        'AccountAdministers', 'DeployerAdministersKey', 'DeployerUsesKeyThroughServices', 'DeployerLetsServicesCreateGrants',
         'RolesUseKeyThroughDynamoDb', 'CloudWatchLogsEncryptsOwnLogGroups',
       ]);
       // The deployer is the emulator's caller identity, resolved at apply time.
-      expect(statements[1].Principal.AWS).toMatch(/^arn:aws:iam::\d{12}:/);
+      expect(statements[2].Principal.AWS).toMatch(/^arn:aws:iam::\d{12}:/);
     });
 
     it('encrypts the state with the KMS state key, and no state file holds the API key', async () => {

@@ -12,6 +12,10 @@
 #             $CACHE/docker, used by setting DOCKER_CONFIG to it (your ~/.docker is never touched)
 #   checkov   checkov IaC scanner in a venv, hash-locked (scripts/toolchain/checkov); not part of `all`,
 #             which is what deploys need: `make scan` asks for it
+#   actionlint  actionlint (GitHub Actions workflow linter), built from Go modules (scripts/toolchain/actionlint); for
+#             `make lint-workflows` only
+#   parliament  parliament IAM policy linter in a venv, hash-locked (scripts/toolchain/parliament); like checkov, for
+#             `make scan` only
 #   schemathesis  schemathesis (API fuzzer, `make fuzz`) in a venv, hash-locked (scripts/toolchain/schemathesis); not
 #             part of `all`
 #   chromium  Debian's `chromium` for the browser tests (puppeteer-core drives it): installed with apt-get when
@@ -41,6 +45,9 @@ COMPOSE_DOCKER_CONFIG=$CACHE/docker
 COMPOSE_BIN=$COMPOSE_DOCKER_CONFIG/cli-plugins/docker-compose
 CHECKOV_VENV=$CACHE/checkov/$CHECKOV_VERSION
 CHECKOV_BIN=$CHECKOV_VENV/bin/checkov
+ACTIONLINT_BIN=$CACHE/actionlint/$ACTIONLINT_VERSION/actionlint
+PARLIAMENT_VENV=$CACHE/parliament/$PARLIAMENT_VERSION
+PARLIAMENT_BIN=$PARLIAMENT_VENV/bin/parliament
 SCHEMATHESIS_VENV=$CACHE/schemathesis/$SCHEMATHESIS_VERSION
 SCHEMATHESIS_BIN=$SCHEMATHESIS_VENV/bin/st
 
@@ -122,6 +129,18 @@ build_compose() {
   DOCKER_CONFIG=$COMPOSE_DOCKER_CONFIG docker compose version >&2
 }
 
+build_actionlint() {
+  need_go
+  grep -qE "github.com/rhysd/actionlint v$ACTIONLINT_VERSION( |$)" "$PINS/actionlint/go.mod" \
+    || die "ACTIONLINT_VERSION=$ACTIONLINT_VERSION does not match scripts/toolchain/actionlint/go.mod"
+  mkdir -p "$(dirname "$ACTIONLINT_BIN")"
+  (cd "$PINS/actionlint" && go build -trimpath \
+    -ldflags "-s -w -X github.com/rhysd/actionlint.version=v$ACTIONLINT_VERSION" \
+    -o "$ACTIONLINT_BIN.tmp" github.com/rhysd/actionlint/cmd/actionlint)
+  mv "$ACTIONLINT_BIN.tmp" "$ACTIONLINT_BIN"
+  "$ACTIONLINT_BIN" -version >&2
+}
+
 # The mirror serves our locally built provider as hashicorp/aws, so scripts/lib/engine.sh passes this file for
 # emulator deploys only; ENV=aws gets the registry's signed provider unless USE_TOOLCHAIN_PROVIDER=1.
 write_cli_config() {
@@ -193,6 +212,12 @@ install_schemathesis() {
   [[ $("$SCHEMATHESIS_BIN" --version) == *"$SCHEMATHESIS_VERSION"* ]] || die "st --version is not $SCHEMATHESIS_VERSION"
 }
 
+install_parliament() {
+  install_locked_venv "$PARLIAMENT_VENV" "$PINS/parliament/requirements.txt"
+  "$PARLIAMENT_VENV/bin/pip" show parliament 2>/dev/null | grep -qx "Version: $PARLIAMENT_VERSION" \
+    || die "the parliament venv does not hold parliament $PARLIAMENT_VERSION"
+}
+
 # npm's integrity strings are "sha512-<base64 digest>".
 sha512_integrity() { echo "sha512-$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
 
@@ -251,6 +276,14 @@ part_checkov() {
   ensure "$CHECKOV_BIN" "$(pin_hash "$PINS/checkov/requirements.txt" <(echo "$CHECKOV_VERSION"))" \
     "checkov $CHECKOV_VERSION" install_checkov
 }
+part_actionlint() {
+  ensure "$ACTIONLINT_BIN" "$(pin_hash "$PINS/actionlint/go.mod" "$PINS/actionlint/go.sum")" \
+    "actionlint $ACTIONLINT_VERSION" build_actionlint
+}
+part_parliament() {
+  ensure "$PARLIAMENT_BIN" "$(pin_hash "$PINS/parliament/requirements.txt" <(echo "$PARLIAMENT_VERSION"))" \
+    "parliament $PARLIAMENT_VERSION" install_parliament
+}
 
 # A Chromium that runs: CHROMIUM_BIN, else Debian's. Browsers are never downloaded (no registry serves them here).
 chromium_path() {
@@ -291,6 +324,8 @@ export TF_BIN='$TF_BIN'
 export TF_CLI_CONFIG_FILE='$TF_RC'
 export MINISTACK_BIN='$MINISTACK_BIN'
 export CHECKOV_BIN='$CHECKOV_BIN'
+export PARLIAMENT_BIN='$PARLIAMENT_BIN'
+export ACTIONLINT_BIN='$ACTIONLINT_BIN'
 export SCHEMATHESIS_BIN='$SCHEMATHESIS_BIN'
 export NODE_BIN_DIR='$NODE_BIN_DIR'
 export COMPOSE_DOCKER_CONFIG='$COMPOSE_DOCKER_CONFIG'
@@ -303,12 +338,12 @@ main() {
   start=$(now)
   case ${1:-all} in
     all) parts=(part_tofu part_provider part_ministack) ;;
-    tofu | provider | ministack | checkov | schemathesis | node | compose) parts=("part_$1") ;;
+    tofu | provider | ministack | checkov | parliament | actionlint | schemathesis | node | compose) parts=("part_$1") ;;
     env) print_env; return ;;
     chromium) part_chromium; return ;;
     chromium-bin) part_chromium; chromium_path; return ;;
     node-bin) node_bin; return ;;
-    *) die "usage: $0 all|tofu|provider|ministack|checkov|schemathesis|node|compose|chromium|chromium-bin|node-bin|env" ;;
+    *) die "usage: $0 all|tofu|provider|ministack|checkov|parliament|actionlint|schemathesis|node|compose|chromium|chromium-bin|node-bin|env" ;;
   esac
   for part in "${parts[@]}"; do "$part"; done
   log "ready in $(since "$start"); use: eval \"\$($0 env)\""

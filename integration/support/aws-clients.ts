@@ -1,23 +1,24 @@
-// SDK clients aimed at the emulator with the local profile's test credentials.
+// SDK clients aimed at the emulator, with the local profile's test credentials (the emulator's root) unless given others.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 
 export type AwsClients = ReturnType<typeof awsClients>;
+export interface Credentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
-export function awsClients(endpoint: string) {
-  const config = {
-    endpoint,
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
+export function awsClients(endpoint: string, credentials: Credentials = { accessKeyId: 'test', secretAccessKey: 'test' }) {
+  const config = { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials };
   return {
     apiGateway: new APIGatewayClient(config),
     dynamodb: new DynamoDBClient(config),
+    iam: new IAMClient(config),
     kms: new KMSClient(config),
     lambda: new LambdaClient(config),
     ssm: new SSMClient(config),
+    sts: new STSClient(config),
   };
 }

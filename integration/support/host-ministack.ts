@@ -5,10 +5,11 @@ import { StartedEmulator } from './deployment-suite';
 
 export const hostEmulatorPort = (): string => process.env.E2E_EMULATOR_PORT ?? '4599';
 
-const emulatorScript = (action: 'start' | 'stop', port: string) =>
-  execFileSync('scripts/emulator.sh', [action], { stdio: 'inherit', env: { ...process.env, EMULATOR_PORT: port } });
+const emulatorScript = (action: 'start' | 'stop', port: string, env: NodeJS.ProcessEnv = {}) =>
+  execFileSync('scripts/emulator.sh', [action], { stdio: 'inherit', env: { ...process.env, ...env, EMULATOR_PORT: port } });
 
-export async function startHostMiniStack(port = hostEmulatorPort()): Promise<StartedEmulator> {
-  emulatorScript('start', port);
+/** `env`: MiniStack's own settings for this instance (e.g. AUTH=true), passed through scripts/emulator.sh. */
+export async function startHostMiniStack(port = hostEmulatorPort(), env: NodeJS.ProcessEnv = {}): Promise<StartedEmulator> {
+  emulatorScript('start', port, env);
   return { endpoint: `http://127.0.0.1:${port}`, stop: async () => void emulatorScript('stop', port) };
 }

@@ -32,6 +32,8 @@ export interface LocalTarget {
   profile?: 'local' | 'aws';
   /** Test-only: changes the synthesized stacks (cdktf.out/<deployId>/stacks) before they are deployed. */
   editSynth?: (stacksDir: string) => void;
+  /** More environment for make and deploy.sh (the deployer-role rehearsal: the role's credentials). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -43,6 +45,7 @@ const envOf = (target: LocalTarget): NodeJS.ProcessEnv => ({
   ...(target.profile === 'aws'
     ? { AWS_REHEARSAL_ENDPOINT: target.endpoint, USE_TOOLCHAIN_PROVIDER: '1' }
     : { EMULATOR_ENDPOINT: target.endpoint, EMULATOR_PUBLIC_ENDPOINT: target.endpoint }),
+  ...target.env,
 });
 
 // The suite's emulator is where both the deployer and the test's requests go: the public endpoint compose sets for

@@ -133,6 +133,8 @@ describe('pinned versions', () => {
       MiniStack: pins.MINISTACK_VERSION,
       checkov: pins.CHECKOV_VERSION,
       schemathesis: pins.SCHEMATHESIS_VERSION,
+      parliament: pins.PARLIAMENT_VERSION,
+      actionlint: pins.ACTIONLINT_VERSION,
       'Node.js': pins.NODE_VERSION,
       'Docker Compose': compose,
     };

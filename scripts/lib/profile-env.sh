@@ -4,8 +4,10 @@
 # infra/profiles.ts.)
 use_emulator() {
   export AWS_ENDPOINT_URL=$1
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
   export AWS_REGION=${AWS_REGION:-us-east-1}
+  # The deployer-role rehearsal (AWS_REHEARSAL_CREDENTIALS=caller) keeps the assumed role's keys it was given.
+  if [ "${AWS_REHEARSAL_CREDENTIALS:-}" = caller ] && [ -n "${AWS_REHEARSAL_ENDPOINT:-}" ]; then ON_EMULATOR=yes; return; fi
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
   unset AWS_PROFILE AWS_SESSION_TOKEN
   ON_EMULATOR=yes
 }
