@@ -58,10 +58,10 @@ COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MO
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci envfile deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
-	e2e aws-safety integration-test scan lint-workflows bootstrap bootstrap-destroy bench tools-image dev logs dev-test bench-dev \
-	bench-deploy browser-test fuzz
+	e2e aws-safety integration-test scan lint-workflows bootstrap bootstrap-destroy bench tools-image dev debug logs dev-test \
+	bench-dev bench-debug bench-deploy browser-test fuzz console items seed
 .PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev _bench-deploy _browser-test _fuzz _bootstrap _bootstrap-destroy
+	_logs _dev-test _bench-dev _bench-debug _bench-deploy _browser-test _fuzz _bootstrap _bootstrap-destroy _console _items _seed
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -139,14 +139,21 @@ deploy: ## deploy both stacks to ENV (local starts the emulator first) and write
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
 
-dev: ## the local inner loop: deploy if out of date, push each service/ change to the function, apply infra/ changes, print its logs
+# DEBUG=1: the handlers run in a local process under the inspector on 127.0.0.1:DEBUG_PORT (9229) behind relays in the
+# functions. Through compose the tools container's inspector listens on its own interface, published on loopback.
+DEBUG_PORT ?= 9229
+dev: COMPOSE_RUN_FLAGS := $(if $(filter 1,$(DEBUG)),--publish 127.0.0.1:$(DEBUG_PORT):$(DEBUG_PORT) --env DEBUG_INSPECT_HOST=0.0.0.0)
+dev: ## the local inner loop: deploy if out of date, push each service/ change to the function, apply infra/ changes, print its logs (DEBUG=1: breakpoints)
 	$(PREFLIGHT)
 	@[ "$(ENV)" = local ] || { echo "make dev runs against the local emulator only (ENV=local)" >&2; exit 2; }
 	$(MAKE) emulator-up EMULATOR=$(EMULATOR)
-	$(RUN) _dev
+	$(RUN) _dev $(if $(DEBUG),DEBUG=$(DEBUG) DEBUG_PORT=$(DEBUG_PORT))
 # node --import tsx: one process, so Ctrl-C reaches the loop itself, which stops what it started.
 _dev: _deps
-	source scripts/lib/profile-env.sh local && exec node --import tsx scripts/dev.ts
+	source scripts/lib/profile-env.sh local && DEV_DEBUG=$(DEBUG) DEBUG_PORT=$(DEBUG_PORT) exec node --import tsx scripts/dev.ts
+
+debug: ## make dev DEBUG=1: the handlers in a local process under the inspector (127.0.0.1:9229), behind the real API Gateway and Lambda
+	$(MAKE) dev DEBUG=1
 
 logs: ## print every route's log lines readably, each marked with its route, from LOGS_SINCE minutes ago (10) and follow them (ENV=local|aws)
 	$(PREFLIGHT)
@@ -154,11 +161,36 @@ logs: ## print every route's log lines readably, each marked with its route, fro
 _logs: _deps
 	source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) exec node --import tsx scripts/logs.ts
 
+# The console's port on the host's 127.0.0.1; through compose the tools container listens on its own interface and
+# compose publishes that port on loopback only.
+CONSOLE_PORT ?= 8001
+console: COMPOSE_RUN_FLAGS := --publish 127.0.0.1:$(CONSOLE_PORT):$(CONSOLE_PORT) --env CONSOLE_BIND=0.0.0.0
+console: ## browse the local emulator's tables in dynamodb-admin on 127.0.0.1:CONSOLE_PORT (8001); prints the customers table's URL
+	$(PREFLIGHT)
+	@[ "$(ENV)" = local ] || { echo "make console browses the local emulator only (ENV=local)" >&2; exit 2; }
+	$(RUN) _console CONSOLE_PORT=$(CONSOLE_PORT)
+_console: _deps
+	source scripts/lib/profile-env.sh local && CONSOLE_PORT=$(CONSOLE_PORT) exec node --import tsx scripts/console.ts
+
+items: ## print the N (10) newest customers of the deployed table, newest first (ENV=local|aws)
+	$(PREFLIGHT)
+	@$(RUN) _items $(if $(N),N=$(N))
+_items: _deps
+	@source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) N=$(N) node --import tsx scripts/items.ts
+
+seed: ## create N (25) realistic customers through the deployed API, each with its own Idempotency-Key: a rerun creates none
+	$(PREFLIGHT)
+	$(RUN) _seed $(if $(N),N=$(N))
+_seed: _deps
+	@source scripts/lib/profile-env.sh $(ENV) && ENV=$(ENV) N=$(N) node --import tsx scripts/seed.ts
+
 dev-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 dev-test: ## the dev loop's tests: make dev end to end on MiniStack (started by the suite) in a temporary copy of the repo
 	$(PREFLIGHT)
 	$(RUN) _dev-test
+# The console test opens a page in headless Chromium (Debian's, installed by the toolchain script when missing).
 _dev-test: _build _engine
+	scripts/toolchain.sh chromium
 	npx jest --selectProjects dev --runInBand
 
 bench-dev: EMULATOR_DESC := MiniStack, started by the script inside the runner
@@ -174,6 +206,13 @@ bench-deploy: ## deploy benchmark (a script, not in CI): make deploy fresh and u
 	$(RUN) _bench-deploy
 _bench-deploy: _build _engine
 	npx tsx scripts/bench-deploy.ts
+
+bench-debug: EMULATOR_DESC := MiniStack, started by the script inside the runner
+bench-debug: ## debug-mode benchmark (a script, not in CI): relay latency against make dev side by side, 20 edits under DEBUG=1; p50, p95
+	$(PREFLIGHT)
+	$(RUN) _bench-debug
+_bench-debug: _build _engine
+	npx tsx scripts/bench-debug.ts
 
 outputs: ## print the deployed stack's outputs for ENV (a file on this host: no runner needed)
 	@cat .state/$(ENV)/outputs.json

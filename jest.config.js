@@ -40,6 +40,12 @@ const pureTests = [
   'scripts/docs-truth/markdown.test.ts',
   'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
+  'scripts/dev/source-watcher.test.ts',
+  'scripts/data/newest-items.test.ts',
+  'scripts/data/seed-customers.test.ts',
+  'scripts/dev/debug/relay-address.test.ts',
+  'scripts/dev/debug/relay.test.ts',
+  'scripts/dev/debug/launch-json.test.ts',
 ];
 
 module.exports = {
@@ -65,7 +71,8 @@ module.exports = {
     // profile deployed as the deployer role on MiniStack enforcing IAM (every escalation refused), and the bootstrap.
     project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts',
       '<rootDir>/integration/deployer-role.test.ts', '<rootDir>/integration/bootstrap.test.ts']),
-    // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository (deploys).
-    project('dev', ['<rootDir>/integration/dev-loop.test.ts']),
+    // `make dev-test`: the dev loop end to end on MiniStack in a temporary copy of the repository, debug mode, the
+    // console (in headless Chromium), items and seed (deploys).
+    project('dev', ['<rootDir>/integration/dev-loop.test.ts', '<rootDir>/integration/data-tools.test.ts', '<rootDir>/integration/debug-loop.test.ts'], withBrowser),
   ],
 };

@@ -68,12 +68,12 @@ describe('the aws profile rehearsed on the emulator', () => {
       expect(plan.quota).toEqual(expect.objectContaining({ limit: 10_000, period: 'DAY' }));
     });
 
-    it('writes the key policy with the root, deployer, Lambda role and CloudWatch Logs statements', async () => {
+    it('writes the key policy with the root, deployer, Lambda role (writers, readers) and CloudWatch Logs statements', async () => {
       const { Policy } = await clients.kms.send(new GetKeyPolicyCommand({ KeyId: outputs.kms_key_arn, PolicyName: 'default' }));
       const statements = (JSON.parse(Policy ?? '{}') as { Statement: { Sid: string; Principal: { AWS?: unknown } }[] }).Statement;
       expect(statements.map((st) => st.Sid)).toEqual([
         'AccountAdministers', 'DeployerAdministersKey', 'DeployerUsesKeyThroughServices', 'DeployerLetsServicesCreateGrants',
-        'RolesUseKeyThroughDynamoDb', 'CloudWatchLogsEncryptsOwnLogGroups',
+        'RolesUseKeyThroughDynamoDb', 'RolesReadThroughDynamoDb', 'CloudWatchLogsEncryptsOwnLogGroups',
       ]);
       // The deployer is the emulator's caller identity, resolved at apply time.
       expect(statements[2].Principal.AWS).toMatch(/^arn:aws:iam::\d{12}:/);

@@ -1,14 +1,21 @@
 // `make dev` as a user with Docker runs it: through the compose tools container (RUNNER=compose) against the compose
 // emulator, in a temporary copy of the repository. In a terminal (util-linux `script`): it deploys, an edit saved on
 // the host serves on the next request, and a typed Ctrl-C stops the loop and its container. Without a terminal (a
-// script, CI): SIGINT to make's process group leaves no tools container running either. `.ci/run` runs it with the
-// locally built MiniStack image as EMULATOR_IMAGE.
+// script, CI): SIGINT to make's process group leaves no tools container running either. Then `make dev DEBUG=1` on
+// the same emulator: the debug process runs in the tools container, its inspector published on the host's
+// 127.0.0.1:DEV_TEST_DEBUG_PORT (9229), the function's relay reaching it at the tools container's address on the
+// compose network; a CDP client on the host breaks in the POST handler, reads the event's firstname, resumes, and the
+// request gets its 201; Ctrl-C puts the real code back. `.ci/run` runs it with the locally built MiniStack image as
+// EMULATOR_IMAGE (its Lambdas are processes inside the emulator container; LocalStack's would be sibling containers on
+// the same network: scripts/dev/debug/relay-address.ts).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
+import { breakOnce, type BreakpointHit } from './support/breakpoint';
 import {
   copyRepo, DevLoop, headerWrapper, postCustomer as post, withoutMakeFlags, wrapHandler, type RepoCopy, type Reply,
 } from './support/dev-loop';
@@ -19,6 +26,7 @@ const endpoint = `http://127.0.0.1:${process.env.EMULATOR_PORT ?? '4566'}`;
 // The repository's own compose project, as compose names it from the directory: the copy shares its node_modules
 // volume (filled by the first `npm ci`, same lockfile) instead of installing again.
 const project = process.env.COMPOSE_PROJECT_NAME ?? path.basename(repoRoot).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+const debugPort = process.env.DEV_TEST_DEBUG_PORT ?? '9229';
 const minutes = 60_000;
 
 interface Observed {
@@ -121,5 +129,68 @@ describe('make dev through compose', () => {
   it('leaves no tools container running after SIGINT without a terminal (a script, CI)', () => {
     expect(seen.scriptedExit).not.toBe(0);
     expect(seen.toolsAfterSigint).toEqual([]);
+  });
+});
+
+interface ObservedInDebug {
+  banner?: string;
+  hit?: BreakpointHit<Reply>;
+  relayCode?: string;
+  stopOutput?: string;
+  codeAfterStop?: string;
+  afterStop?: Reply;
+}
+
+describe('make dev DEBUG=1 through compose', () => {
+  const debugSeen: ObservedInDebug = {};
+
+  beforeAll(async () => {
+    const root = (copy as RepoCopy).root;
+    // In a terminal, as a user runs it: Ctrl-C is typed, and the loop in the container restores the code before it ends.
+    loop = DevLoop.startInTerminal(root, { ...env(), DEBUG: '1', DEBUG_PORT: debugPort });
+    const banner = await loop.waitFor(/debug mode: .*Ctrl-C puts the real code back/, 10 * minutes);
+    debugSeen.banner = banner.match[0];
+    const outputs = JSON.parse(readFileSync(path.join(root, '.state/local/outputs.json'), 'utf8')) as StackOutputs;
+    const clients = awsClients(endpoint);
+    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
+    const key = Parameter?.Value as string;
+    const code = async () =>
+      (await clients.lambda.send(new GetFunctionCommand({ FunctionName: outputs.function_names['create-customer'] }))).Configuration?.CodeSha256;
+
+    debugSeen.hit = await breakOnce({
+      port: Number(debugPort),
+      root,
+      route: 'create-customer',
+      // The edit above left the route's handler wrapped; the real one is beside it, in the bundle all the same.
+      sourceFile: 'service/src/routes/original-create-customer.ts',
+      lineContaining: 'readJsonObject(event)',
+      expression: 'JSON.parse(event.body).firstname',
+      trigger: () => post(outputs.api_url, key, undefined, 'Compose'),
+    });
+    debugSeen.relayCode = await code();
+
+    const mark = loop.output.length;
+    await loop.typeCtrlC(2 * minutes);
+    debugSeen.stopOutput = loop.output.slice(mark);
+    loop = undefined;
+    debugSeen.codeAfterStop = await code();
+    debugSeen.afterStop = await post(outputs.api_url, key);
+  }, 15 * minutes);
+
+  it('publishes the inspector on the host\'s loopback and relays to the tools container on the compose network', () => {
+    expect(debugSeen.banner).toMatch(new RegExp(`under the inspector on 127\\.0\\.0\\.1:${debugPort}`));
+    expect(debugSeen.banner).toMatch(/relay to (?!127\.)\d+\.\d+\.\d+\.\d+:\d+/);
+  });
+
+  it('pauses in the POST handler for a request through the emulator\'s API Gateway, and answers 201 once resumed', () => {
+    expect(debugSeen.hit?.pausedIn).toMatch(/dist\/dev\/debug\/create-customer\/index\.js$/);
+    expect(debugSeen.hit?.value).toBe('Compose');
+    expect(debugSeen.hit?.answer.status).toBe(201);
+  });
+
+  it('puts the real code back on Ctrl-C, and the next request is served by it', () => {
+    expect(debugSeen.stopOutput).toMatch(/the real code serves again/);
+    expect(debugSeen.codeAfterStop).not.toBe(debugSeen.relayCode);
+    expect(debugSeen.afterStop?.status).toBe(201);
   });
 });

@@ -14,7 +14,7 @@ import { GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/cl
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './support/aws-clients';
 import {
-  copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer as post, unwrapHandler, wrapHandler, type RepoCopy, type Reply,
+  cleanUpCopy, copyRepo, descendants, devEnv, DevLoop, headerWrapper, isAlive, postCustomer as post, unwrapHandler, wrapHandler, type RepoCopy, type Reply,
 } from './support/dev-loop';
 import type { StackOutputs } from './support/stack';
 
@@ -160,15 +160,7 @@ beforeAll(async () => {
 }, scenarioTimeoutMs);
 
 afterAll(async () => {
-  try {
-    if (loop) await loop.interrupt().catch(() => process.kill(-(loop as DevLoop).pid, 'SIGKILL'));
-    if (copy && deployed) inCopy('scripts/deploy.sh', ['down', 'local']);
-  } finally {
-    if (copy) {
-      inCopy('scripts/emulator.sh', ['stop']);
-      copy.remove();
-    }
-  }
+  await cleanUpCopy(copy, loop, deployed, env());
 }, 10 * 60_000);
 
 describe('make dev on MiniStack', () => {

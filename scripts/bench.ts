@@ -32,6 +32,7 @@ import { countItems, scanItems } from './lib/scan-table';
 import { baselineBuild, type Build } from './bench/baseline-build';
 import { startCountingProxy } from './bench/counting-proxy';
 import { createTables } from './bench/dynamodb-tables';
+import { percentile } from './bench/percentiles';
 
 const ROOT = path.resolve(__dirname, '..');
 // The baseline had one function, the create; this build's create route is what compares with it.
@@ -95,10 +96,6 @@ function readOptions(): Options {
 
 // ---------- statistics ----------
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const median = (values: number[]) => percentile(values, 50);
 
@@ -388,7 +385,7 @@ async function benchApi(options: Options): Promise<boolean> {
     });
     const added = (await countItems(clients.dynamodb, outputs.table_name)) - before;
     const created = run.samples.filter((sample): sample is Sample & { id: string } => sample.status === 201 && sample.id !== undefined);
-    // The reads: each created customer, by the URL its 201's Location gives (GET /customers/{id}).
+    // The reads: each created customer at GET /customers/{id} (where its 201's Location resolves to).
     let readThrottled = 0;
     const reads = await timedLoad(created.length, options.concurrency, async (index) => {
       const { id } = created[index];

@@ -6,6 +6,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { awsClients } from './aws-clients';
+import type { StackOutputs } from './stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -33,11 +36,11 @@ export interface Reply {
 }
 
 /** POST /customers with a valid body (a fresh email unless given). */
-export async function postCustomer(url: string, key: string, email = `dev-${randomUUID()}@example.com`): Promise<Reply> {
+export async function postCustomer(url: string, key: string, email = `dev-${randomUUID()}@example.com`, firstname = 'Ada'): Promise<Reply> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'x-api-key': key, 'content-type': 'application/json' },
-    body: JSON.stringify({ firstname: 'Ada', lastname: 'Lovelace', email }),
+    body: JSON.stringify({ firstname, lastname: 'Lovelace', email }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
 }
@@ -67,7 +70,8 @@ export function copyRepo({ linkNodeModules = true } = {}): RepoCopy {
     }
   }
   if (linkNodeModules) symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
-  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+  // Retries: a tools container that is still ending can write into the copy while it is being removed (ENOTEMPTY).
+  return { root, remove: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 }) };
 }
 
 /**
@@ -203,4 +207,62 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The end of a run of `make dev` in a copy with its own host emulator (tests' afterAll, the benchmarks' finally):
+ * Ctrl-C to a loop still running (SIGKILL to its group if that fails), destroy what was deployed, stop the emulator,
+ * remove the copy.
+ */
+export async function cleanUpCopy(copy: RepoCopy | undefined, loop: DevLoop | undefined, deployed: boolean, env: NodeJS.ProcessEnv): Promise<void> {
+  const inCopy = (command: string, args: string[]) => execFileSync(command, args, { cwd: (copy as RepoCopy).root, env, stdio: 'inherit' });
+  try {
+    if (loop) await loop.interrupt(120_000).catch(() => process.kill(-loop.pid, 'SIGKILL'));
+    if (copy && deployed) inCopy('scripts/deploy.sh', ['down', 'local']);
+  } finally {
+    if (copy) {
+      inCopy('scripts/emulator.sh', ['stop']);
+      copy.remove();
+    }
+  }
+}
+
+export interface TimedEdit {
+  /** File write to the first response carrying the edit's header, in ms. */
+  readonly live: number;
+  readonly requests: number;
+  /** The loop's own line for that edit (`reloaded <route> in N ms`, `live <route> in N ms`). */
+  readonly loopSaid: RegExpExecArray;
+  /** Where that line ended in the loop's output. */
+  readonly end: number;
+}
+
+/**
+ * One timed edit (the benchmarks): the create-customer handler wrapped to add `header: value`, then duplicate-email
+ * requests back to back until one carries it, then the loop's line for it.
+ */
+export async function timeEdit(options: {
+  loop: DevLoop; root: string; url: string; key: string; email: string; header: string; value: string; loopSays: RegExp; from: number;
+}): Promise<TimedEdit> {
+  const { loop, url, key, email, header, value } = options;
+  const began = performance.now();
+  wrapHandler(options.root, headerWrapper({ [header]: value }));
+  let requests = 0;
+  for (;;) {
+    requests++;
+    const reply = await postCustomer(url, key, email).catch(() => undefined);
+    if (reply?.headers.get(header) === value) break;
+    if (performance.now() - began > 60_000) throw new Error(`edit ${value} not live after 60 s; make dev said:\n${loop.output.slice(options.from)}`);
+  }
+  const live = performance.now() - began;
+  const said = await loop.waitFor(options.loopSays, 30_000, options.from);
+  return { live, requests, loopSaid: said.match, end: said.end };
+}
+
+/** What a copy's deploy wrote (.state/<deployId>/outputs.json) and the API key, read from SSM on its emulator. */
+export async function deployedInCopy(root: string, deployId: string, endpoint: string): Promise<{ outputs: StackOutputs; key: string }> {
+  const outputs = JSON.parse(readFileSync(path.join(root, '.state', deployId, 'outputs.json'), 'utf8')) as StackOutputs;
+  const { Parameter } = await awsClients(endpoint).ssm.send(new GetParameterCommand({ Name: outputs.api_key_parameter_name, WithDecryption: true }));
+  if (!Parameter?.Value) throw new Error(`no value in ${outputs.api_key_parameter_name}`);
+  return { outputs, key: Parameter.Value };
 }

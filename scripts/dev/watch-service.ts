@@ -1,23 +1,30 @@
-// Watches the handlers with esbuild's own incremental watch (no polling loop of ours) using the same build options
-// as `make build` (one entry per route), bundling in memory. After each rebuild: esbuild errors or type errors are
+// Rebuilds the handlers with esbuild's incremental `rebuild()` (the build options `make build` uses, one entry per
+// route, in memory) each time the source watcher reports that one of the bundles' own files changed (file events,
+// or polling where they do not arrive: source-watcher.ts). After each rebuild: esbuild errors or type errors are
 // printed and nothing is pushed, so the old code keeps serving; otherwise `onBundle` gets each route whose bundle
 // changed since the last one it was given (an edit to one route's handler changes that route's bundle alone).
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { context, formatMessages, type Message, type OutputFile, type Plugin } from 'esbuild';
+import { context, formatMessages, type Message, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { lambdaBuildOptions } from '../../service/build';
 import { ROUTES } from '../../service/src/routes';
+import { parseWatchMode, watchSources } from './source-watcher';
 import { IncrementalTypeCheck } from './typecheck';
 
 export interface ServiceWatchEvents {
-  /** A route's bundle that built, type-checked and changed; `startedAt` is when esbuild noticed the change (performance.now()). */
+  /** A route's bundle that built, type-checked and changed; `startedAt` is when the watcher noticed the change (performance.now()). */
   onBundle(route: string, bundle: LambdaBundle, startedAt: number): void;
   /** Build or type errors, already formatted. */
   onErrors(kind: 'build' | 'type', text: string): void;
+  /** Which watch mode is in force, and any switch. */
+  onNotice(text: string): void;
 }
 
 /** index.js and, when the build options ask for one, its source map. */
 export interface LambdaBundle {
+  /** Where the build would write index.js: the map's source paths are relative to it. */
+  readonly path: string;
   readonly js: Uint8Array;
   readonly map?: Uint8Array;
 }
@@ -26,21 +33,25 @@ export interface ServiceWatch {
   dispose(): Promise<void>;
 }
 
-export async function watchService(root: string, events: ServiceWatchEvents): Promise<ServiceWatch> {
+/**
+ * `debug`: the bundles for the local debug process (make dev DEBUG=1), in dist/dev/debug/<route>/: not minified, so
+ * names and lines read as written; the first build is handed over too (it is what the debug process starts with), and
+ * each bundle is handed over before its type check rather than after.
+ */
+export async function watchService(root: string, events: ServiceWatchEvents, { debug = false } = {}): Promise<ServiceWatch> {
   const serviceDir = path.join(root, 'service', 'src');
-  const outDir = path.join(root, 'dist', 'dev');
+  const outDir = path.join(root, 'dist', 'dev', ...(debug ? ['debug'] : []));
   const typeCheck = new IncrementalTypeCheck(ROUTES.map((route) => path.join(root, route.handler)), serviceDir, path.join(root, 'tsconfig.json'));
   // What each route's last bundle was: the first build's (what was just deployed), then the last one handed over.
   const lastDigest = new Map<string, string>();
   let startedAt = 0;
   let firstBuild = true;
+  let inputs: Metafile['inputs'] = {};
   const reload: Plugin = {
     name: 'dev-reload',
     setup(build) {
-      build.onStart(() => {
-        startedAt = performance.now();
-      });
       build.onEnd(async (result) => {
+        if (result.metafile) inputs = result.metafile.inputs;
         // The first build is what was just deployed: it only records the bundles and warms the type checker (its
         // first pass takes seconds).
         const initial = firstBuild;
@@ -49,6 +60,22 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
           events.onErrors('build', await formatted(result.errors));
           return;
         }
+        const handOver = () => {
+          for (const { name } of ROUTES) {
+            const bundlePath = path.join(outDir, name, 'index.js');
+            const output = (suffix: string) => outputOf(result.outputFiles, `${bundlePath}${suffix}`);
+            const js = output('');
+            if (!js) continue;
+            const map = output('.map');
+            const digest = createHash('sha256').update(js).update(map ?? '').digest('hex');
+            if (lastDigest.get(name) === digest) continue;
+            lastDigest.set(name, digest);
+            if (!initial || debug) events.onBundle(name, { path: bundlePath, js, map }, startedAt);
+          }
+        };
+        // Debug mode hands the bundle over before the type check (about half of a rebuild's time): the code runs in
+        // the local process only, and a type error is still printed, just after.
+        if (debug) handOver();
         let typeErrors: string[];
         try {
           typeErrors = typeCheck.check();
@@ -60,30 +87,73 @@ export async function watchService(root: string, events: ServiceWatchEvents): Pr
           events.onErrors('type', typeErrors.join('\n'));
           return;
         }
-        for (const { name } of ROUTES) {
-          const output = (suffix: string) => outputOf(result.outputFiles, path.join(outDir, name, suffix));
-          const js = output('index.js');
-          if (!js) continue;
-          const map = output('index.js.map');
-          const digest = createHash('sha256').update(js).update(map ?? '').digest('hex');
-          if (lastDigest.get(name) === digest) continue;
-          lastDigest.set(name, digest);
-          if (!initial) events.onBundle(name, { js, map }, startedAt);
-        }
+        if (!debug) handOver();
       });
     },
   };
   const options = lambdaBuildOptions(outDir);
   const ctx = await context({
     ...options,
+    // Debug: not minified, and the dependencies left to Node to load from node_modules (once, for the session), so a
+    // rebuild is our own code alone (tens of ms rather than the AWS SDK's megabytes each time).
+    ...(debug ? { minify: false, packages: 'external' as const } : {}),
     // In memory: dist/ keeps what `make build` made for the deploy.
     write: false,
     // esbuild prints nothing itself; errors are reported once, by onErrors.
     logLevel: 'silent',
     plugins: [...(options.plugins ?? []), reload],
+    // Its inputs: the files whose change rebuilds (a test file or a new, not yet imported file changes nothing).
+    metafile: true,
   });
-  await ctx.watch();
-  return { dispose: () => ctx.dispose() };
+  await ctx.rebuild().catch(() => undefined); // errors were reported by onEnd
+  const rebuild = new LatestOnly(async (noticedAt: number) => {
+    startedAt = noticedAt;
+    await ctx.rebuild().catch(() => undefined);
+  });
+  const watcher = watchSources({
+    dir: serviceDir,
+    files: () => ownInputs(root, serviceDir, inputs),
+    onChange: (noticedAt) => rebuild.run(noticedAt),
+    onNotice: events.onNotice,
+    mode: parseWatchMode(process.env.DEV_WATCH),
+  });
+  return {
+    dispose: async () => {
+      watcher.close();
+      await ctx.dispose();
+    },
+  };
+}
+
+/** The bundles' inputs under `dir`; before a first successful build, every TypeScript file there. */
+function ownInputs(root: string, dir: string, inputs: Metafile['inputs']): string[] {
+  const known = Object.keys(inputs).map((input) => path.resolve(root, input));
+  const files = known.length > 0 ? known : readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => path.join(dir, file));
+  return files.filter((file) => file.startsWith(dir + path.sep) && !file.endsWith('.test.ts'));
+}
+
+/** Runs one job at a time; a call while one runs queues a single rerun with the earliest time it was asked for. */
+class LatestOnly {
+  private running = false;
+  private pending: number | undefined;
+
+  constructor(private readonly job: (noticedAt: number) => Promise<void>) {}
+
+  run(noticedAt: number): void {
+    this.pending = Math.min(this.pending ?? noticedAt, noticedAt);
+    if (this.running) return;
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.pending !== undefined) {
+      const noticedAt = this.pending;
+      this.pending = undefined;
+      await this.job(noticedAt);
+    }
+    this.running = false;
+  }
 }
 
 const outputOf = (files: OutputFile[] | undefined, file: string): Uint8Array | undefined =>

@@ -7,11 +7,13 @@ describe('reading the docs', () => {
       '```sh',
       'make test        # the tests',
       'curl "$(make -s url)"',
+      'make debug    # the same as make dev DEBUG=1; DEBUG_PORT=9230 for another port',
+      'make items N=3; echo done',
       '```',
       'Not code: make believe. Placeholder: `make x` runs `make _x`.',
     ].join('\n');
 
-    expect([...makeTargetsIn(markdown)].sort()).toEqual(['clean', 'deploy', 'emulator-down', 'emulator-up', 'test', 'url']);
+    expect([...makeTargetsIn(markdown)].sort()).toEqual(['clean', 'debug', 'deploy', 'emulator-down', 'emulator-up', 'items', 'test', 'url']);
   });
 
   it("reads every backticked name in the first column of the table after a checked marker", () => {

@@ -64,16 +64,23 @@ const PLACEHOLDERS = new Set(['x', '_x', '<target>']);
 
 /** Every target named after `make` in code: inline spans and fenced blocks, skipping variables and options. */
 export function makeTargetsIn(markdown: string): Set<string> {
-  const fenced = [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].flatMap(([, body]) => body.split('\n'));
+  const fenced = [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].flatMap(([, body]) =>
+    body.split('\n').map((line) => line.replace(/(^|\s)#.*$/, '')),
+  );
   const inline = [...withoutFencedCode(markdown).matchAll(/`([^`\n]+)`/g)].map(([, span]) => span);
   const targets = new Set<string>();
   for (const code of [...fenced, ...inline]) {
     for (const [, rest] of code.matchAll(/(?:^|[\s(])make\s+([^#[]*)/g)) {
-      for (const word of rest.trim().split(/\s+/).map((raw) => raw.replace(/[)"';&|]+$/, ''))) {
-        if (/^[A-Z_][A-Z0-9_]*=/.test(word)) continue; // a variable (ENV=aws)
-        if (/^-/.test(word)) continue; // an option (-s)
+      for (const raw of rest.trim().split(/\s+/)) {
+        const word = raw.replace(/[)"';&|:,]+$/, '');
+        const last = /[;&|:,]$/.test(raw); // the command ends here (or the prose goes on)
+        if (/^[A-Z_][A-Z0-9_]*=/.test(word) || /^-/.test(word)) {
+          if (last) break;
+          continue; // a variable (ENV=aws) or an option (-s)
+        }
         if (!/^[a-z_][a-z0-9_-]*$/.test(word)) break;
         if (!PLACEHOLDERS.has(word)) targets.add(word);
+        if (last) break;
       }
     }
   }
