@@ -59,9 +59,10 @@ RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) 
 
 .PHONY: help ci envfile deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
 	e2e aws-safety integration-test scan lint-workflows bootstrap bootstrap-destroy bench tools-image dev debug logs dev-test \
-	bench-dev bench-debug bench-deploy browser-test fuzz console items seed
+	bench-dev bench-debug bench-deploy browser-test fuzz console items seed plan drift settings-update
 .PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
-	_logs _dev-test _bench-dev _bench-debug _bench-deploy _browser-test _fuzz _bootstrap _bootstrap-destroy _console _items _seed
+	_logs _dev-test _bench-dev _bench-debug _bench-deploy _browser-test _fuzz _bootstrap _bootstrap-destroy _console _items _seed \
+	_plan _drift _settings-update
 
 help: ## list the targets (this text)
 	@echo "Usage: make <target> [ENV=local|aws] [RUNNER=auto|compose|native] [EMULATOR=auto|compose|ministack]"
@@ -132,12 +133,31 @@ emulator-up: ## start the local emulator chosen by EMULATOR (idempotent; says wh
 emulator-down: ## stop the local emulator chosen by EMULATOR (`make clean` leaves it running)
 	$(if $(filter compose,$(EMULATOR)),docker compose down,scripts/emulator.sh stop)
 
-deploy: ## deploy both stacks to ENV (local starts the emulator first) and write .state/ENV/outputs.json
+deploy: ## deploy both stacks to ENV, write .state/ENV/outputs.json (local: starts the emulator; aws: shows the plan, applies it on a typed confirmation or AUTO_APPROVE=1)
 	$(PREFLIGHT)
 	$(if $(filter local,$(ENV)),$(MAKE) emulator-up EMULATOR=$(EMULATOR))
-	$(RUN) _deploy
+	$(RUN) _deploy $(if $(AUTO_APPROVE),AUTO_APPROVE=$(AUTO_APPROVE))
 _deploy: _synth
 	scripts/deploy.sh up $(ENV)
+
+plan: ## save each stack's plan for ENV (encrypted, in .state/ENV/) and print what it does per resource; changes nothing
+	$(PREFLIGHT)
+	$(if $(filter local,$(ENV)),$(MAKE) emulator-up EMULATOR=$(EMULATOR))
+	$(RUN) _plan
+_plan: _synth
+	scripts/deploy.sh plan $(ENV)
+
+drift: ## exit 2 when what ENV runs differs from the code (changed outside OpenTofu, or not applied), 0 when not: for a scheduled job
+	$(PREFLIGHT)
+	$(RUN) _drift
+_drift: _synth
+	scripts/deploy.sh drift $(ENV)
+
+settings-update: ## record ENV's current settings for the workspace (aws), after changing one on purpose (docs/aws.md)
+	$(PREFLIGHT)
+	$(RUN) _settings-update
+_settings-update: _deps
+	source scripts/lib/profile-env.sh $(ENV) && npx tsx scripts/settings.ts update $(ENV)
 
 # DEBUG=1: the handlers run in a local process under the inspector on 127.0.0.1:DEBUG_PORT (9229) behind relays in the
 # functions. Through compose the tools container's inspector listens on its own interface, published on loopback.
@@ -236,8 +256,8 @@ _api-key: _deps
 clean: ## destroy everything deploy created in ENV, then remove build output (aws: only with CONFIRM=customers-api-aws)
 	$(PREFLIGHT)
 	$(RUN) _clean $(if $(CONFIRM),CONFIRM=$(CONFIRM))
-# Protected tables (aws) are destroyed only when CONFIRM names the stack: scripts/deploy.sh refuses before anything
-# is destroyed otherwise, and with it turns the protection off before destroying.
+# An aws workspace is destroyed only when CONFIRM names the stack, whatever else is set: scripts/deploy.sh refuses
+# before anything is destroyed otherwise, and with it turns the tables' protection off before destroying.
 _clean: _synth
 	scripts/deploy.sh down $(ENV)
 	rm -rf dist cdktf.out/$${DEPLOY_ID:-$(ENV)}

@@ -38,6 +38,7 @@ const pureTests = [
   'scripts/docs-truth/docs.test.ts',
   'scripts/docs-truth/env-reads.test.ts',
   'scripts/docs-truth/markdown.test.ts',
+  'scripts/lib/plan-summary.test.ts',
   'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
   'scripts/dev/source-watcher.test.ts',

@@ -139,15 +139,16 @@ describe.each([
       for (const role of roleStatements) {
         expect(role.Condition).toEqual({ StringEquals: { 'kms:ViaService': `dynamodb.${s.profile.region}.amazonaws.com` } });
       }
-      // root, the deployer's three (kms-key.test.ts), one per kind of role user (writers, readers), CloudWatch Logs
-      expect(statements).toHaveLength(4 + new Set(ROUTES.map(writes)).size + 1);
+      // root, the deployer's three (kms-key.test.ts), one per kind of role user (writers, readers), CloudWatch Logs; on
+      // aws CloudWatch alarms (alarms.test.ts)
+      expect(statements).toHaveLength(4 + new Set(ROUTES.map(writes)).size + 1 + (s.profile.alarms ? 1 : 0));
     });
 
     it('lets CloudWatch Logs in this region use the key only for our log groups: one per route, and the access log', () => {
       const account = ref(json, 'aws_caller_identity', 'account_id', 'data');
       const partition = ref(json, 'aws_partition', 'partition', 'data');
       const arnOf = (name: string) => `arn:${partition}:logs:${s.profile.region}:${account}:log-group:${name}`;
-      const logs = statements.filter((st) => st.Principal?.Service !== undefined);
+      const logs = statements.filter((st) => st.Principal?.Service !== undefined && st.Sid !== 'CloudWatchAlarmsPublishToOwnTopic');
       expect(logs).toEqual([{
         Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
         Effect: 'Allow',
@@ -273,11 +274,14 @@ describe.each([
       });
 
       it('grants nothing else: no wildcard resources, no service-wide actions', () => {
-        const actions = statements.flatMap((st) => asList(st.Action));
+        // X-Ray's SendTraces on aws (alarms.test.ts): its actions have no resource-level permissions.
+        const untraced = statements.filter((st) => st.Sid !== 'SendTraces');
+        expect(untraced).toHaveLength(statements.length - (s.profile.tracing ? 1 : 0));
+        const actions = untraced.flatMap((st) => asList(st.Action));
         expect(actions).toHaveLength(actionCount);
         expect(actions.filter((a) => a.endsWith('*'))).toEqual(writes(route) ? ['kms:GenerateDataKey*'] : []);
         expect(actions).not.toContain('dynamodb:*');
-        expect(statements.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
+        expect(untraced.flatMap((st) => asList(st.Resource)).every((r) => r !== '*' && r.startsWith('${'))).toBe(true);
         expect(statements.every((st) => st.Effect === 'Allow' && st.Principal === undefined)).toBe(true);
       });
     });
@@ -356,11 +360,11 @@ describe.each([
       ]));
     });
 
-    it('serves stage v1 from that deployment without tracing or execution/data-trace logging', () => {
+    it('serves stage v1 from that deployment, traced on aws only, without execution/data-trace logging', () => {
       expect(s.api).toHaveResourceWithProperties(ApiGatewayStage, {
         stage_name: 'v1',
         deployment_id: ref(json, 'aws_api_gateway_deployment', 'id'),
-        xray_tracing_enabled: false,
+        xray_tracing_enabled: s.profile.tracing,
       });
       expect(json.resource).not.toHaveProperty('aws_api_gateway_method_settings');
     });
@@ -517,7 +521,7 @@ describe.each([
 
   describe('outputs', () => {
     it('are exactly the contract names', () => {
-      expect(Object.keys(json.output).sort()).toEqual(OUTPUTS);
+      expect(Object.keys(json.output).sort()).toEqual(s.profile.alarms ? ['alarm_topic_arn', ...OUTPUTS] : OUTPUTS);
     });
 
     it('never expose the API key value', () => {

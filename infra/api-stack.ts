@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AccessLog } from './access-log';
+import { Alarms } from './alarms';
 import { ApiGatewayLogsRole } from './api-gateway-logs-role';
 import { CustomersApi } from './customers-api';
 import { EncryptedTable } from './encrypted-table';
@@ -11,6 +12,7 @@ import { readDbNameParameter, storeApiKey } from './parameters';
 import { Profile } from './profiles';
 import { configureDeployTarget } from './provider';
 import { routeFunction } from './route-functions';
+import { enableTracing } from './tracing';
 
 export interface ApiStackOptions {
   readonly profile: Profile;
@@ -87,5 +89,12 @@ export class ApiStack extends TerraformStack {
     new TerraformOutput(this, 'function_names', {
       value: Object.fromEntries(routes.map(({ route, handler }) => [route.name, handler.lambda.functionName])),
     });
+
+    // Last: both read the functions, tables and APIs from the stack, so whatever a route adds is watched and traced.
+    if (profile.tracing) enableTracing(this);
+    if (profile.alarms) {
+      const alarms = new Alarms(this, 'alarms', { namePrefix: prefix, key, settings: profile.alarms, stageName: profile.stageName });
+      new TerraformOutput(this, 'alarm_topic_arn', { value: alarms.topic.arn });
+    }
   }
 }

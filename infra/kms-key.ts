@@ -67,6 +67,7 @@ export class KmsKey extends Construct {
   /** The roles that use the key through DynamoDB, and whether each writes (or only reads). */
   private readonly dynamoDbUsers = new Map<IamRole, boolean>();
   private readonly logGroupArns: string[] = [];
+  private readonly alarmTopicArns: string[] = [];
   private readonly deployerStatements: PolicyStatement[];
   /** The deploying account and partition, as the key's policy names them. */
   readonly accountId: string;
@@ -147,6 +148,21 @@ export class KmsKey extends Construct {
     this.key.policy = this.renderPolicy();
   }
 
+  /**
+   * Lets CloudWatch alarms publish to the SNS topic `name`, which is encrypted with the key: SNS encrypts each
+   * message under the key on the publisher's behalf, so the publisher (CloudWatch) needs kms:GenerateDataKey* and
+   * kms:Decrypt ("Configure AWS KMS permissions for AWS services", Amazon SNS developer guide). Only for that topic:
+   * SNS sets its ARN as the encryption context.
+   */
+  allowCloudWatchAlarms(topicName: string): string {
+    const arn = `arn:${this.partition}:sns:${this.region}:${this.accountId}:${topicName}`;
+    if (!this.alarmTopicArns.includes(arn)) {
+      this.alarmTopicArns.push(arn);
+      this.key.policy = this.renderPolicy();
+    }
+    return arn;
+  }
+
   private renderPolicy(): string {
     const usersThat = (writes: boolean): PolicyStatement[] => {
       const roles = [...this.dynamoDbUsers].filter(([, writer]) => writer === writes).map(([role]) => role.arn);
@@ -168,6 +184,14 @@ export class KmsKey extends Construct {
       Resource: '*',
       Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [...this.logGroupArns] } },
     }];
-    return policyDocument([this.adminStatement, ...this.deployerStatements, ...users, ...logs]);
+    const alarms: PolicyStatement[] = this.alarmTopicArns.length === 0 ? [] : [{
+      Sid: 'CloudWatchAlarmsPublishToOwnTopic',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': [...this.alarmTopicArns] } },
+    }];
+    return policyDocument([this.adminStatement, ...this.deployerStatements, ...users, ...logs, ...alarms]);
   }
 }

@@ -134,6 +134,16 @@ export class NodejsFunction extends Construct {
     }));
   }
 
+  /**
+   * X-Ray: Lambda traces every invocation (Active) and the role may send the segments. X-Ray's write actions have no
+   * resource-level permissions, hence `*`.
+   */
+  enableTracing(): void {
+    this.lambda.putTracingConfig({ mode: 'Active' });
+    this.statements.push({ Sid: 'SendTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+    this.rolePolicy.policy = policyDocument([...this.statements, ...this.keyStatements()]);
+  }
+
   private setEnvironment(name: string, value: string): void {
     this.environment[name] = value;
     this.lambda.putEnvironment({ variables: { ...this.environment } });

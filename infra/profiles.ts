@@ -44,6 +44,41 @@ export type StateEncryption =
 export const LOGS_ROLE_MODES = ['managed', 'existing'] as const;
 export type ApiGatewayLogsRoleMode = (typeof LOGS_ROLE_MODES)[number];
 
+/** The DynamoDB operations the functions call: SystemErrors is published per table and operation, never per table. */
+export type DynamoDbOperation = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan'
+  | 'BatchGetItem' | 'BatchWriteItem' | 'TransactGetItems' | 'TransactWriteItems';
+
+/**
+ * When an alarm goes off (infra/alarms.ts). Each compares one period's statistic with its threshold; no traffic
+ * counts as fine (treat missing data as not breaching).
+ */
+export interface AlarmThresholds {
+  /** Length of the period each alarm evaluates, in seconds. */
+  readonly periodSeconds: number;
+  /** Periods in a row that must breach before the alarm fires. */
+  readonly evaluationPeriods: number;
+  /** Share of API requests answered with a 5XX (0 to 1): the Average of API Gateway's 5XXError. */
+  readonly api5xxRate: number;
+  /** p99 of API Gateway's Latency (request in to response out), in milliseconds. */
+  readonly apiLatencyP99Ms: number;
+  /** Failed invocations per function and period (crashes, timeouts; the handler answers its own errors). */
+  readonly lambdaErrors: number;
+  /** Throttled invocations per function and period. */
+  readonly lambdaThrottles: number;
+  /** Errors DynamoDB reports as its own (HTTP 500) per table, operation and period. */
+  readonly dynamoDbSystemErrors: number;
+  /** Throttled reads, and separately throttled writes, per table and period. */
+  readonly dynamoDbThrottles: number;
+  /** The operations whose SystemErrors are watched on every table (add the ones a new route calls). */
+  readonly dynamoDbOperations: readonly DynamoDbOperation[];
+}
+
+export interface AlarmSettings {
+  readonly thresholds: AlarmThresholds;
+  /** ALARM_EMAIL: subscribed to the alarm topic (AWS mails a confirmation link first); unset: no subscription. */
+  readonly email?: string;
+}
+
 /** Where Terraform talks to and where it keeps state. */
 export type DeployTarget =
   | {
@@ -88,6 +123,10 @@ export interface Profile {
   readonly stateEncryption: StateEncryption;
   readonly stageName: string;
   readonly usagePlan: UsagePlanLimits;
+  /** CloudWatch alarms to an SNS topic (aws only: an emulator computes no metrics worth watching). */
+  readonly alarms?: AlarmSettings;
+  /** X-Ray tracing of the API stage and every function (aws only). */
+  readonly tracing: boolean;
   /** The Lambda's instruction set: Graviton (arm64) on AWS, cheaper per GB-second; the host's x86_64 for emulators. */
   readonly lambdaArchitecture: 'arm64' | 'x86_64';
   readonly target: DeployTarget;
@@ -150,6 +189,28 @@ function awsTarget(env: Env, region: string, stateKmsKey: string): DeployTarget 
   };
 }
 
+const AWS_ALARM_THRESHOLDS: AlarmThresholds = {
+  periodSeconds: 300,
+  evaluationPeriods: 1,
+  api5xxRate: 0.05,
+  // The function's timeout is 15 s and its handler answers within a second when DynamoDB is healthy.
+  apiLatencyP99Ms: 3_000,
+  lambdaErrors: 1,
+  lambdaThrottles: 1,
+  dynamoDbSystemErrors: 1,
+  dynamoDbThrottles: 1,
+  // What service/src/repository.ts sends: TransactWriteItems for a create, GetItem for the reads around it.
+  dynamoDbOperations: ['GetItem', 'TransactWriteItems'],
+};
+
+function alarmEmail(env: Env): string | undefined {
+  const email = setting(env, 'ALARM_EMAIL');
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new Error(`ALARM_EMAIL must be an email address such as ops@example.com (got "${email}")`);
+  }
+  return email;
+}
+
 /**
  * AWS_REHEARSAL_ENDPOINT deploys the aws profile's resource settings (deletion protection, logs role mode, usage
  * plan, key policy, KMS state encryption) to an emulator instead of AWS: the rehearsal test sets it, nothing else.
@@ -202,6 +263,7 @@ export function loadProfile(env: Env = process.env): Profile {
       // plan: at 200/100 a 50-wide burst drew a 429 for one request in five on MiniStack.
       usagePlan: { burstLimit: 5_000, rateLimit: 10_000, quotaLimit: 1_000_000, quotaPeriod: 'DAY' },
       lambdaArchitecture: 'x86_64',
+      tracing: false,
       target: { kind: 'emulator', endpoint },
       // 8 hex characters: the shape MiniStack's host-style execute-api routing expects; LocalStack needs lowercase.
       fixedRestApiId: createHash('sha256').update(common.namePrefix).digest('hex').slice(0, 8),
@@ -224,6 +286,8 @@ export function loadProfile(env: Env = process.env): Profile {
     usagePlan: { burstLimit: 20, rateLimit: 10, quotaLimit: 10_000, quotaPeriod: 'DAY' },
     lambdaArchitecture: 'arm64',
     permissionsBoundaryPolicy: `${common.namePrefix}-boundary`,
+    alarms: { thresholds: AWS_ALARM_THRESHOLDS, email: alarmEmail(env) },
+    tracing: true,
     ...(rehearsal
       ? {
         target: { kind: 'emulator', endpoint: rehearsal, ...(setting(env, 'AWS_REHEARSAL_CREDENTIALS') === 'caller' ? { credentials: 'caller' } : {}) },

@@ -2,9 +2,9 @@
 // so what it is given is checked here: the container testcontainers would create, and the compose file as Compose
 // resolves it. The users' CI (.github/workflows/ci.yml) runs the suites against it for real.
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { EMULATOR_ENV_FILE, localStackContainer, readEnvFile } from './support/emulator-container';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -61,10 +61,10 @@ describe('readEnvFile', () => {
 
 describe('the compose file, as `docker compose config` resolves it', () => {
   // Compose interpolates from the environment: resolve with a known one (no EMULATOR_IMAGE, no token, no CI files).
-  const config = (env: Record<string, string>) =>
+  const config = (env: Record<string, string>, cwd = repoRoot) =>
     JSON.parse(
       execFileSync('docker', ['compose', '--file', 'docker-compose.yml', 'config', '--format', 'json'], {
-        cwd: repoRoot,
+        cwd,
         encoding: 'utf8',
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOCKER_CONFIG: process.env.DOCKER_CONFIG ?? '', ...env },
       }),
@@ -125,6 +125,22 @@ describe('the compose file, as `docker compose config` resolves it', () => {
     const { emulator, tools } = config({ LAMBDA_DOCKER_NETWORK: 'my-network' }).services;
     expect(emulator.environment?.LAMBDA_DOCKER_NETWORK).toBe('my-network');
     expect(tools.environment ?? {}).not.toHaveProperty('LAMBDA_DOCKER_NETWORK');
+  });
+
+  it("passes the token from the user's .env to the emulator only, and the kit's variables from it to tools", () => {
+    // A copy of the compose project with a .env of its own, so the checkout's .env (yours) plays no part.
+    const project = mkdtempSync(path.join(tmpdir(), 'compose-env-'));
+    mkdirSync(path.join(project, 'localstack'));
+    for (const file of ['docker-compose.yml', '.env.template', 'localstack/emulator.env']) {
+      copyFileSync(path.join(repoRoot, file), path.join(project, file));
+    }
+    writeFileSync(path.join(project, '.env'), 'LOCALSTACK_AUTH_TOKEN=ls-token-from-dotenv\nTF_STATE_BUCKET=bucket-from-dotenv\n');
+    const { emulator, tools } = config({}, project).services;
+    expect(emulator.environment?.LOCALSTACK_AUTH_TOKEN).toBe('ls-token-from-dotenv');
+    expect(tools.environment ?? {}).not.toHaveProperty('LOCALSTACK_AUTH_TOKEN');
+    expect(tools.environment?.TF_STATE_BUCKET).toBe('bucket-from-dotenv');
+    // The shell still wins over .env.
+    expect(config({ TF_STATE_BUCKET: 'bucket-from-shell' }, project).services.tools.environment?.TF_STATE_BUCKET).toBe('bucket-from-shell');
   });
 
   it("gives the tools container the user's AWS settings from the shell and the emulator by its service name", () => {

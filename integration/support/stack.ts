@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface StackOutputs {
+  /** The aws profile's alarm topic (infra/alarms.ts); absent on local. */
+  alarm_topic_arn?: string;
   /** POST /customers: what `make url` prints. */
   api_url: string;
   /** The stage's base URL: every route is stage_url + its path. */
@@ -42,8 +44,9 @@ const envOf = (target: LocalTarget): NodeJS.ProcessEnv => ({
   ...process.env,
   DEPLOY_ID: target.deployId,
   RUNNER: 'native',
+  // aws: AUTO_APPROVE as a pipeline runs it (no terminal to confirm the plan on); a test of the confirmation unsets it.
   ...(target.profile === 'aws'
-    ? { AWS_REHEARSAL_ENDPOINT: target.endpoint, USE_TOOLCHAIN_PROVIDER: '1' }
+    ? { AWS_REHEARSAL_ENDPOINT: target.endpoint, USE_TOOLCHAIN_PROVIDER: '1', AUTO_APPROVE: '1' }
     : { EMULATOR_ENDPOINT: target.endpoint, EMULATOR_PUBLIC_ENDPOINT: target.endpoint }),
   ...target.env,
 });
@@ -67,11 +70,25 @@ export function destroyStack(target: LocalTarget): void {
   run(target, 'scripts/deploy.sh', ['down', target.profile ?? 'local']);
 }
 
-/** `make clean` as a user runs it (CONFIRM when given); its exit status and what it printed, for assertions. */
-export function cleanStack(target: LocalTarget, confirm?: string): { status: number | null; output: string } {
-  const args = ['clean', `ENV=${target.profile ?? 'local'}`, ...(confirm ? [`CONFIRM=${confirm}`] : [])];
-  const result = spawnSync('make', args, { cwd: repoRoot, env: envOf(target), encoding: 'utf8' });
+export interface MakeResult { status: number | null; output: string }
+
+/**
+ * `make <args> ENV=<profile>` as a user runs it, `env` over the target's; status and output. Without a terminal,
+ * or, with `typed`, in one (util-linux `script`, a pseudo-terminal) where `typed` is what the user types.
+ */
+export function makeStack(target: LocalTarget, args: string[], env: NodeJS.ProcessEnv = {}, typed?: string): MakeResult {
+  const make = ['make', ...args, `ENV=${target.profile ?? 'local'}`];
+  const [command, ...commandArgs] = typed === undefined ? make : ['script', '--quiet', '--return', '--command', make.join(' '), '/dev/null'];
+  const result = spawnSync(command, commandArgs, {
+    cwd: repoRoot, env: { ...envOf(target), ...env }, encoding: 'utf8',
+    ...(typed === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input: `${typed}\n` }),
+  });
   const output = `${result.stdout}${result.stderr}`;
   process.stdout.write(output);
   return { status: result.status, output };
+}
+
+/** `make clean` as a user runs it (CONFIRM when given); its exit status and what it printed, for assertions. */
+export function cleanStack(target: LocalTarget, confirm?: string, env: NodeJS.ProcessEnv = {}): MakeResult {
+  return makeStack(target, ['clean', ...(confirm ? [`CONFIRM=${confirm}`] : [])], env);
 }
