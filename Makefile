@@ -2,11 +2,13 @@
 #
 # 3 Musketeers style: each public target `x` runs `make _x` either inside the compose `tools` service
 # (RUNNER=compose: Docker + Compose are all a user needs) or directly on this host (RUNNER=native: Node >= 24,
-# and OpenTofu/Terraform, or Go to build them). RUNNER=auto picks compose when a Docker engine and Compose v2
-# answer, and every target says which runner and emulator it uses and why.
+# and OpenTofu, or Go to build it; Terraform is refused). RUNNER=auto picks compose when a Docker engine and
+# Compose v2 answer, and every target says which runner and emulator it uses and why.
 
 ENV ?= local
 RUNNER ?= auto
+# What `make envfile` copies to .env: working local values (.env.example), or names only (.env.template).
+ENVFILE ?= .env.example
 # Local emulator: compose (the `emulator` service: EMULATOR_IMAGE, default LocalStack 4.14.0) or ministack (a host
 # process from the cached toolchain, no Docker). auto = compose when Docker and Compose answer, else ministack.
 EMULATOR ?= auto
@@ -55,7 +57,7 @@ AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--v
 COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
-.PHONY: help ci deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
+.PHONY: help ci envfile deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
 	e2e aws-safety integration-test scan lint-workflows bootstrap bootstrap-destroy bench tools-image dev debug logs dev-test \
 	bench-dev bench-debug bench-deploy browser-test fuzz console items seed plan drift settings-update
 .PHONY: _deps _check _test _unit _build _openapi _synth _deploy _url _api-key _clean _e2e _aws-safety _engine _scan _bench _dev \
@@ -69,6 +71,10 @@ help: ## list the targets (this text)
 
 ci: ## what CI runs: deps, checks, fast tests, then the real deploy suites
 	bash .ci/run
+
+envfile: ## write .env from ENVFILE (.env.example: working local values) unless .env exists; compose reads it
+	@if [ -e .env ]; then echo ".env exists: left as it is (remove it to start again from $(ENVFILE))" >&2; \
+	  else cp $(ENVFILE) .env && echo "wrote .env from $(ENVFILE)" >&2; fi
 
 deps: ## install the npm dependencies from the lockfile (only when the lockfile changed)
 	$(PREFLIGHT)
@@ -87,12 +93,12 @@ _check: _deps
 test: ## the fast suite: typecheck, lint, unit + property tests, DynamoDB (MiniStack on loopback) tests, synth assertions
 	$(PREFLIGHT)
 	$(RUN) _test
-# The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, ~30 s once).
+# The service tests start MiniStack's DynamoDB from the toolchain cache (installed here when missing, once).
 _test: _check
 	scripts/toolchain.sh ministack
 	npx jest --selectProjects unit service infra
 
-unit: ## the pure tests alone, in seconds: validation core + property tests, helpers, README check, synth assertions
+unit: ## the pure tests alone, in seconds: validation core + property tests, helpers, docs-truth checks, synth assertions
 	$(PREFLIGHT)
 	$(RUN) _unit
 _unit: _deps

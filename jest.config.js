@@ -19,7 +19,7 @@ const project = (name, testMatch, extra = {}) => ({
   ...extra,
 });
 
-// Tests that need no server: the pure core, its property tests, helpers, the README check. A new test file lands in
+// Tests that need no server: the pure core, its property tests, helpers, the docs-truth checks. A new test file lands in
 // the MiniStack-backed `service` project unless it is listed here.
 const pureTests = [
   'service/src/config.test.ts',
@@ -35,8 +35,10 @@ const pureTests = [
   'service/openapi.test.ts',
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
+  'scripts/docs-truth/docs.test.ts',
+  'scripts/docs-truth/env-reads.test.ts',
+  'scripts/docs-truth/markdown.test.ts',
   'scripts/lib/plan-summary.test.ts',
-  'scripts/readme-make-targets.test.ts',
   'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
   'scripts/dev/source-watcher.test.ts',

@@ -11,7 +11,7 @@ const ASSUME_ROLE = policyDocument([
 /**
  * The role API Gateway writes every stage's logs through. It is a setting of the whole account and region, not
  * of one API, and destroying it resets that setting for every API there: only deploy it where nothing else
- * relies on the setting (see the README, "Access logs").
+ * relies on the setting (see docs/aws.md, "Access logs").
  */
 export class ApiGatewayLogsRole extends Construct {
   readonly account: ApiGatewayAccount;

@@ -96,8 +96,8 @@ function addStateEncryption(stack: TerraformStack, encryption: StateEncryption):
 export function configureDeployTarget(stack: TerraformStack, profile: Profile, stateDir: string): AwsProvider {
   addBackend(stack, profile, stateDir);
   addStateEncryption(stack, profile.stateEncryption);
-  // cdktf pins the exact provider version its bindings were generated from (6.25.0); the bindings fit any 6.x,
-  // and the toolchain mirrors whichever 6.x it builds, so ask for the major version only.
+  // cdktf pins the exact provider version its bindings were generated from (6.25.0); the bindings fit any 6.x, so
+  // override it with the exact version the toolchain mirrors (AWS_PROVIDER_CONSTRAINT).
   stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });
   return new AwsProvider(stack, 'aws', {
     region: profile.region,

@@ -50,7 +50,7 @@ describe('the aws profile rehearsed on the emulator', () => {
     emulator = await startHostMiniStack();
     target = { endpoint: emulator.endpoint, deployId, profile: 'aws' };
     clients = awsClients(target.endpoint);
-    // The README's one-time prerequisite for ENV=aws: the state key, by its default alias.
+    // docs/aws.md's one-time prerequisite for ENV=aws: the state key, by its default alias.
     const { KeyMetadata } = await clients.kms.send(new CreateKeyCommand({ Description: 'customers-api OpenTofu state' }));
     await clients.kms.send(new CreateAliasCommand({ AliasName: 'alias/customers-api-state', TargetKeyId: KeyMetadata?.KeyId }));
     // And the permissions boundary every role of the aws profile carries (make bootstrap installs it): MiniStack with

@@ -120,11 +120,18 @@ describe('the compose file, as `docker compose config` resolves it', () => {
     expect(tools.environment ?? {}).not.toHaveProperty('LOCALSTACK_AUTH_TOKEN');
   });
 
+  it('passes a Lambda network of your own to the emulator, and none by default (LocalStack then finds its own)', () => {
+    expect(config({}).services.emulator.environment?.LAMBDA_DOCKER_NETWORK).toBe('');
+    const { emulator, tools } = config({ LAMBDA_DOCKER_NETWORK: 'my-network' }).services;
+    expect(emulator.environment?.LAMBDA_DOCKER_NETWORK).toBe('my-network');
+    expect(tools.environment ?? {}).not.toHaveProperty('LAMBDA_DOCKER_NETWORK');
+  });
+
   it("passes the token from the user's .env to the emulator only, and the kit's variables from it to tools", () => {
     // A copy of the compose project with a .env of its own, so the checkout's .env (yours) plays no part.
     const project = mkdtempSync(path.join(tmpdir(), 'compose-env-'));
     mkdirSync(path.join(project, 'localstack'));
-    for (const file of ['docker-compose.yml', '.env.example', 'localstack/emulator.env']) {
+    for (const file of ['docker-compose.yml', '.env.template', 'localstack/emulator.env']) {
       copyFileSync(path.join(repoRoot, file), path.join(project, file));
     }
     writeFileSync(path.join(project, '.env'), 'LOCALSTACK_AUTH_TOKEN=ls-token-from-dotenv\nTF_STATE_BUCKET=bucket-from-dotenv\n');

@@ -1,5 +1,5 @@
 // The end-to-end assertions on a deployed stack, shared by the host-emulator suite (e2e.test.ts) and the
-// testcontainers suite (testcontainers.test.ts). Each `it` checks one promise the README makes.
+// testcontainers suite (testcontainers.test.ts). Each `it` checks one promise the README or docs/api.md makes.
 import { randomUUID } from 'node:crypto';
 import {
   GetMethodCommand,

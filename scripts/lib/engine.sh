@@ -25,11 +25,11 @@ TF_BIN=$chosen_tf_bin
 [ -n "$TF_BIN" ] || { [ -x "$toolchain_tofu" ] && TF_BIN=$toolchain_tofu; } || true
 if [ -z "$TF_BIN" ]; then
   if [ "$engine_on_emulator" = no ]; then
-    # Building the provider takes an hour and would not be used for AWS anyway: say how to get the engine instead.
+    # Building the provider takes 20-40 minutes and would not be used for AWS anyway: say how to get the engine.
     cat >&2 <<EOF
 No OpenTofu found. ENV=$engine_env deploys with OpenTofu and the registry's signed hashicorp/aws provider:
   install OpenTofu (https://opentofu.org/docs/intro/install/, e.g. \`brew install opentofu\` or the official
-  .deb/.rpm packages), or build the pinned one from Go modules: scripts/toolchain.sh tofu (about 8 minutes);
+  .deb/.rpm packages), or build the pinned one from Go modules: scripts/toolchain.sh tofu (3-8 minutes);
   or set TF_BIN=/path/to/tofu. Then rerun.
 (Terraform is not enough: it has no state encryption, and this kit's state holds the API key.)
 EOF
@@ -37,7 +37,7 @@ EOF
   fi
   # Nothing installed: build the pinned engine and provider rather than fail, so `make deploy` stays one command.
   echo "No OpenTofu found: building OpenTofu and the AWS provider from Go modules into" >&2
-  echo "$CUSTOMERS_API_CACHE (one-time, about an hour on 2 cores; or install tofu and rerun)." >&2
+  echo "$CUSTOMERS_API_CACHE (one-time, 20-45 minutes on 2 cores; or install tofu and rerun)." >&2
   scripts/toolchain.sh provider >&2 # builds tofu first when missing
   eval "$(scripts/toolchain.sh env)"
 fi
