@@ -13,6 +13,8 @@
 # - Lambda's CreateFunction names no function in its path, and MiniStack authorizes it on "*"; AWS on the function's ARN;
 # - DynamoDB requests that name their table by ResourceArn (ListTagsOfResource, TagResource, UntagResource,
 #   GetResourcePolicy): MiniStack authorizes them on "*"; AWS on that ARN;
+# - SNS requests that name their topic by ResourceArn (ListTagsForResource, TagResource, UntagResource): MiniStack
+#   authorizes them on "*" (it reads only TopicArn, TargetArn and Name); AWS on that ARN;
 # - KMS CreateAlias/UpdateAlias/DeleteAlias: MiniStack authorizes them on "*"; AWS on the alias and on its key (the
 #   target for CreateAlias/UpdateAlias, the current one for DeleteAlias), each with its own policy.
 # Without these, an AWS-correct policy denies every CreateRole and API Gateway call on MiniStack (and PassRole is never
@@ -53,6 +55,8 @@ def _extract_resource_arn(service, method, path, headers, body, query_params, re
     arn = _original_extract_resource_arn(service, method, path, headers, body, query_params, region, account_id)
     if service == "dynamodb" and arn == "*" and isinstance(_json(body).get("ResourceArn"), str):
         arn = _json(body)["ResourceArn"]
+    if service == "sns" and arn == "*" and _param(query_params, "ResourceArn"):
+        arn = _param(query_params, "ResourceArn")
     alias = _json(body).get("AliasName") if service == "kms" and arn == "*" else None
     if alias:
         arn = f"arn:aws:kms:{region}:{account_id}:{alias}"
