@@ -107,8 +107,13 @@ _unit: _deps
 build: ## bundle one Lambda per route (service/src/routes.ts) into dist/<route>.zip (deterministic)
 	$(PREFLIGHT)
 	$(RUN) _build
-_build: _deps
+# Rebuilt when anything it is made from is newer than the last build: every service/ source (tests too: a superset
+# is safe), the lockfiles, tsconfig. Deploys, plans and the suites call it many times over unchanged code; `make clean`
+# removes dist/.
+_build: _deps dist/.built
+dist/.built: $(shell find service -name '*.ts') package.json package-lock.json tsconfig.json $(wildcard node_modules/.package-lock.json)
 	npx tsx service/build.ts
+	@touch $@
 
 openapi: ## write dist/openapi.json (OpenAPI 3.0) from the route list and its schemas (service/src/routes.ts); deploys nothing
 	$(PREFLIGHT)

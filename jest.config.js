@@ -42,6 +42,7 @@ const pureTests = [
   'scripts/readme-routes.test.ts',
   'scripts/dev/log-format.test.ts',
   'scripts/dev/source-watcher.test.ts',
+  'scripts/dev/function-pushes.test.ts',
   'scripts/data/newest-items.test.ts',
   'scripts/data/seed-customers.test.ts',
   'scripts/dev/debug/relay-address.test.ts',

@@ -16,7 +16,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CommandRunner, deployIfStale, type LocalWorkspace } from './dev/deployment';
-import { pushFunctionCode, zipBundle } from './dev/function-code';
+import { FunctionPushes, pushFunctionCode, zipBundle } from './dev/function-code';
 import { formatLogEvent, routeMarker } from './dev/log-format';
 import { tailLogGroup } from './dev/log-tail';
 import { builtZips, DebugSession } from './dev/debug/session';
@@ -111,8 +111,7 @@ async function main(): Promise<void> {
   // Debug mode: the relays go in once the debug process has every route's first bundle.
   const awaitingFirstBundle = new Set(Object.keys(outputs.function_names));
 
-  // Per route: a push queued behind a newer bundle of the same route is dropped (only its latest code matters).
-  const latestBundle = new Map<string, number>();
+  const pushes = new FunctionPushes((error) => say(`failed: ${error instanceof Error ? error.message : String(error)}`));
   started.service = await watchService(ROOT, {
     onErrors: (kind, text) => say(debugMode && kind === 'type'
       ? `type error (debug mode runs the new code anyway; make dev would keep the old code serving):\n${text}`
@@ -142,13 +141,17 @@ async function main(): Promise<void> {
         });
         return;
       }
-      const number = (latestBundle.get(route) ?? 0) + 1;
-      latestBundle.set(route, number);
-      void queue.run(async () => {
-        if (number !== latestBundle.get(route) || stopping.signal.aborted) return;
-        if (!functionName) throw new Error(`route ${route} has no deployed function yet: it is new; an infra/ change or a restart deploys it`);
-        await pushFunctionCode(lambda, functionName, await zipBundle(bundle));
-        say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms (built and type-checked in ${Math.round(bundledAt - startedAt)} ms)`);
+      if (!functionName) {
+        say(`failed: route ${route} has no deployed function yet: it is new; an infra/ change or a restart deploys it`);
+        return;
+      }
+      // `reloaded` once the first update has settled, when the new code serves (the second follows: pushFunctionCode).
+      pushes.push(functionName, async (superseded) => {
+        if (stopping.signal.aborted) return;
+        await pushFunctionCode(lambda, functionName, await zipBundle(bundle), {
+          superseded,
+          onLive: () => say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms (built and type-checked in ${Math.round(bundledAt - startedAt)} ms)`),
+        });
       });
     },
   }, { debug: debugMode });
@@ -160,11 +163,11 @@ async function main(): Promise<void> {
     clearTimeout(infraTimer);
     infraTimer = setTimeout(() => {
       say(`infra/${file} changed: re-synthesizing and applying (the slower path)`);
-      void queue.run(async () => {
+      void pushes.exclusive(() => queue.run(async () => {
         outputs = await deployIfStale(target, { lambda, apiGateway }, runner, say);
         // The apply put the real code back in the functions.
         if (started.debug && awaitingFirstBundle.size === 0) await started.debug.installRelays();
-      });
+      }));
     }, INFRA_SETTLE_MS);
   });
   say('watching service/ (esbuild rebuild on change) and infra/; Ctrl-C stops');

@@ -144,10 +144,11 @@ function indexIn(list: string[], value: string): number {
   return found >= 0 ? found : list.push(value) - 1;
 }
 
-export async function zipEntries(entries: Record<string, Buffer>): Promise<Buffer> {
+/** `compress: false` stores the entries (the dev loop's pushes: faster to make, and they stay on this machine). */
+export async function zipEntries(entries: Record<string, Buffer>, { compress = true } = {}): Promise<Buffer> {
   const zip = new ZipFile();
   for (const name of Object.keys(entries).sort()) {
-    zip.addBuffer(entries[name], name, { mtime: FIXED_MTIME, mode: FILE_MODE, compressionLevel: 9, forceDosTimestamp: true });
+    zip.addBuffer(entries[name], name, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, ...(compress ? { compressionLevel: 9 } : { compress }) });
   }
   zip.end();
   const chunks: Buffer[] = [];

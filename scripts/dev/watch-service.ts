@@ -3,6 +3,7 @@
 // or polling where they do not arrive: source-watcher.ts). After each rebuild: esbuild errors or type errors are
 // printed and nothing is pushed, so the old code keeps serving; otherwise `onBundle` gets each route whose bundle
 // changed since the last one it was given (an edit to one route's handler changes that route's bundle alone).
+// Normal mode builds our code alone and the packages it imports once, into vendor.js (vendor-split.ts).
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { lambdaBuildOptions } from '../../service/build';
 import { ROUTES } from '../../service/src/routes';
 import { parseWatchMode, watchSources } from './source-watcher';
 import { IncrementalTypeCheck } from './typecheck';
+import { buildVendor, vendorImports } from './vendor-split';
 
 export interface ServiceWatchEvents {
   /** A route's bundle that built, type-checked and changed; `startedAt` is when the watcher noticed the change (performance.now()). */
@@ -27,6 +29,8 @@ export interface LambdaBundle {
   readonly path: string;
   readonly js: Uint8Array;
   readonly map?: Uint8Array;
+  /** vendor.js, which index.js takes its packages from (normal mode; debug mode loads them from node_modules). */
+  readonly vendor?: Uint8Array;
 }
 
 export interface ServiceWatch {
@@ -47,6 +51,17 @@ export async function watchService(root: string, events: ServiceWatchEvents, { d
   let startedAt = 0;
   let firstBuild = true;
   let inputs: Metafile['inputs'] = {};
+  // Normal mode: the packages our code imported in the last build, and vendor.js with the ones it was built for.
+  const imported = new Set<string>();
+  let vendor: { specifiers: Set<string>; js: Uint8Array } | undefined;
+  const options = lambdaBuildOptions(outDir);
+  const vendorFor = async (): Promise<Uint8Array> => {
+    if (!vendor || [...imported].some((specifier) => !vendor?.specifiers.has(specifier))) {
+      const specifiers = new Set([...imported, ...(vendor?.specifiers ?? [])]);
+      vendor = { specifiers, js: await buildVendor(options, [...specifiers]) };
+    }
+    return vendor.js;
+  };
   const reload: Plugin = {
     name: 'dev-reload',
     setup(build) {
@@ -60,6 +75,16 @@ export async function watchService(root: string, events: ServiceWatchEvents, { d
           events.onErrors('build', await formatted(result.errors));
           return;
         }
+        let vendorJs: Uint8Array | undefined;
+        if (!debug) {
+          try {
+            vendorJs = await vendorFor();
+          } catch (error) {
+            const messages = (error as { errors?: Message[] }).errors;
+            events.onErrors('build', messages ? await formatted(messages) : String(error));
+            return;
+          }
+        }
         const handOver = () => {
           for (const { name } of ROUTES) {
             const bundlePath = path.join(outDir, name, 'index.js');
@@ -67,10 +92,10 @@ export async function watchService(root: string, events: ServiceWatchEvents, { d
             const js = output('');
             if (!js) continue;
             const map = output('.map');
-            const digest = createHash('sha256').update(js).update(map ?? '').digest('hex');
+            const digest = createHash('sha256').update(js).update(map ?? '').update(vendorJs ?? '').digest('hex');
             if (lastDigest.get(name) === digest) continue;
             lastDigest.set(name, digest);
-            if (!initial || debug) events.onBundle(name, { path: bundlePath, js, map }, startedAt);
+            if (!initial || debug) events.onBundle(name, { path: bundlePath, js, map, vendor: vendorJs }, startedAt);
           }
         };
         // Debug mode hands the bundle over before the type check (about half of a rebuild's time): the code runs in
@@ -91,17 +116,17 @@ export async function watchService(root: string, events: ServiceWatchEvents, { d
       });
     },
   };
-  const options = lambdaBuildOptions(outDir);
   const ctx = await context({
     ...options,
     // Debug: not minified, and the dependencies left to Node to load from node_modules (once, for the session), so a
-    // rebuild is our own code alone (tens of ms rather than the AWS SDK's megabytes each time).
+    // rebuild is our own code alone (tens of ms rather than the AWS SDK's megabytes each time). Normal mode: the
+    // same, with the packages from vendor.js.
     ...(debug ? { minify: false, packages: 'external' as const } : {}),
     // In memory: dist/ keeps what `make build` made for the deploy.
     write: false,
     // esbuild prints nothing itself; errors are reported once, by onErrors.
     logLevel: 'silent',
-    plugins: [...(options.plugins ?? []), reload],
+    plugins: [...(options.plugins ?? []), ...(debug ? [] : [vendorImports(imported)]), reload],
     // Its inputs: the files whose change rebuilds (a test file or a new, not yet imported file changes nothing).
     metafile: true,
   });
