@@ -258,14 +258,14 @@ _api-key: _deps
 	@source scripts/lib/profile-env.sh $(ENV) && \
 	  npx tsx scripts/read-parameter.ts "$$(node -p 'require("./.state/$(ENV)/outputs.json").api_key_parameter_name')"
 
-clean: ## destroy everything deploy created in ENV, then remove build output (aws: only with CONFIRM=customers-api-aws)
+clean: ## destroy everything deploy created in ENV, then remove its synth output (aws: only with CONFIRM=customers-api-aws)
 	$(PREFLIGHT)
 	$(RUN) _clean $(if $(CONFIRM),CONFIRM=$(CONFIRM))
 # An aws workspace is destroyed only when CONFIRM names the stack, whatever else is set: scripts/deploy.sh refuses
 # before anything is destroyed otherwise, and with it turns the tables' protection off before destroying.
 _clean: _synth
 	scripts/deploy.sh down $(ENV)
-	rm -rf dist cdktf.out/$${DEPLOY_ID:-$(ENV)}
+	rm -rf cdktf.out/$${DEPLOY_ID:-$(ENV)}
 
 scan: ## IaC scan: synthesize both profiles, run checkov (cached toolchain) on the Terraform JSON; fails on findings
 	$(PREFLIGHT)
@@ -299,7 +299,7 @@ e2e: ## deploy to MiniStack (started by the suite, in the runner), run the end-t
 	$(PREFLIGHT)
 	$(RUN) _e2e
 _e2e: _build _engine
-	npx jest --selectProjects e2e --runInBand
+	npx jest --selectProjects e2e --maxWorkers=2
 # The deploy engine: OpenTofu on PATH (the tools image has it) and MiniStack, else the toolchain, built once into the
 # cache (needs Go). Terraform does not count: scripts/lib/engine.sh refuses it (no state encryption).
 _engine:
@@ -310,7 +310,7 @@ aws-safety: ## deploy to MiniStack: no API key in state or synth output, 0600/07
 	$(PREFLIGHT)
 	$(RUN) _aws-safety
 _aws-safety: _build _engine
-	npx jest --selectProjects aws-safety --runInBand
+	npx jest --selectProjects aws-safety --maxWorkers=2
 
 browser-test: EMULATOR_DESC := MiniStack, started by the suite inside the runner
 browser-test: ## hostile web pages in headless Chromium (Debian's, installed when missing) against the emulator: they get nothing

@@ -63,8 +63,14 @@ if [ -f "$stacks/params/cdk.tf.json" ] && grep -q '"state_passphrase"' "$stacks/
   passphrase_file=${STATE_PASSPHRASE_FILE:-.state/state-passphrase}
   if [ ! -s "$passphrase_file" ]; then
     mkdir -p "$(dirname "$passphrase_file")"
-    head -c 32 /dev/urandom | base64 >"$passphrase_file"
-    echo "state passphrase generated: $passphrase_file (mode 0600; state is encrypted with a key derived from it)"
+    # Written 0600 from the start (mktemp), and put in place only if no other deploy did meanwhile (ln refuses an
+    # existing name): two first deploys at once must not encrypt their states with different passphrases.
+    new_passphrase=$(mktemp "$passphrase_file.XXXXXX")
+    head -c 32 /dev/urandom | base64 >"$new_passphrase"
+    if ln "$new_passphrase" "$passphrase_file" 2>/dev/null; then
+      echo "state passphrase generated: $passphrase_file (mode 0600; state is encrypted with a key derived from it)"
+    fi
+    rm -f "$new_passphrase"
   fi
   chmod 600 "$passphrase_file"
   TF_VAR_state_passphrase=$(<"$passphrase_file")

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
@@ -99,7 +99,10 @@ export async function buildLambdas(outDir: string, routes: readonly Route[] = RO
     await writeFile(`${bundlePath}.map`, sourceMap);
     const zip = await zipEntries({ 'index.js': bundle, 'index.js.map': sourceMap });
     await mkdir(outDir, { recursive: true });
-    await writeFile(zipPath, zip);
+    // Renamed into place: a deploy reading the zip meanwhile sees the old one or the new one, never half of one.
+    const partial = `${zipPath}.${process.pid}.partial`;
+    await writeFile(partial, zip);
+    await rename(partial, zipPath);
     return { route: name, bundlePath, zipPath, bundleBytes: bundle.length, zipSha256: createHash('sha256').update(zip).digest('hex') };
   }));
 }

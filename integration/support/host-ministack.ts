@@ -3,7 +3,12 @@
 import { execFileSync } from 'node:child_process';
 import { StartedEmulator } from './deployment-suite';
 
-export const hostEmulatorPort = (): string => process.env.E2E_EMULATOR_PORT ?? '4599';
+/**
+ * E2E_EMULATOR_PORT (4599) for the first jest worker, 10 below it for the second: `make e2e` and `make aws-safety` run
+ * their test files two at a time, each on its own emulator.
+ */
+export const hostEmulatorPort = (): string =>
+  String(Number(process.env.E2E_EMULATOR_PORT ?? '4599') - 10 * (Number(process.env.JEST_WORKER_ID ?? '1') - 1));
 
 const emulatorScript = (action: 'start' | 'stop', port: string, env: NodeJS.ProcessEnv = {}) =>
   execFileSync('scripts/emulator.sh', [action], { stdio: 'inherit', env: { ...process.env, ...env, EMULATOR_PORT: port } });

@@ -22,6 +22,8 @@ export const STANDARD_VARIABLES = new Set([
   'MAKE', 'MAKEFLAGS', 'MAKELEVEL', 'MFLAGS', 'MAKEFILE_LIST', 'SHELL', 'CURDIR',
   // the Docker CLI's config directory (the tests pass it on to the docker they start); /etc/os-release's codename
   'DOCKER_CONFIG', 'VERSION_CODENAME',
+  // set by jest in each of its workers (the suites give each worker its own emulator port)
+  'JEST_WORKER_ID',
 ]);
 
 /** This checker's own folder: its tests hold made-up reads as fixtures. */
