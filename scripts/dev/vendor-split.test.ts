@@ -44,6 +44,15 @@ describe('the dev loop\'s split bundle', () => {
 
   afterAll(() => rm(workDir, { recursive: true, force: true }));
 
+  /** What Lambda gives the create function here: fake credentials, its tables, MiniStack's DynamoDB. */
+  const lambdaEnv = () => ({
+    ...FAKE_AWS_ENV,
+    DB_NAME: tables.customers,
+    EMAILS_TABLE_NAME: tables.emails,
+    IDEMPOTENCY_TABLE_NAME: tables.idempotency,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+  });
+
   it('keeps the packages out of index.js: the AWS SDK, zod and the logger are in vendor.js', () => {
     expect([...imported].sort()).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-lambda-powertools/logger', 'zod/mini']));
     expect([...imported].some((specifier) => specifier.startsWith('node:'))).toBe(false);
@@ -53,13 +62,7 @@ describe('the dev loop\'s split bundle', () => {
   });
 
   it('stores a customer, as the single bundle does', async () => {
-    const env = {
-      ...FAKE_AWS_ENV,
-      DB_NAME: tables.customers,
-      EMAILS_TABLE_NAME: tables.emails,
-      IDEMPOTENCY_TABLE_NAME: tables.idempotency,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    };
+    const env = lambdaEnv();
 
     const { result, stderr } = await invokeBundle(path.join(workDir, 'create-customer', 'index.js'), customersEvent(), env);
 
@@ -72,13 +75,7 @@ describe('the dev loop\'s split bundle', () => {
   });
 
   it('answers a duplicate email 409: the SDK\'s errors are recognised across index.js and vendor.js', async () => {
-    const env = {
-      ...FAKE_AWS_ENV,
-      DB_NAME: tables.customers,
-      EMAILS_TABLE_NAME: tables.emails,
-      IDEMPOTENCY_TABLE_NAME: tables.idempotency,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    };
+    const env = lambdaEnv();
     const event = customersEvent({ body: JSON.stringify({ ...VALID_INPUT, email: 'twice@example.com' }) });
     await invokeBundle(path.join(workDir, 'create-customer', 'index.js'), event, env);
 
