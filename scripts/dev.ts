@@ -145,13 +145,11 @@ async function main(): Promise<void> {
         say(`failed: route ${route} has no deployed function yet: it is new; an infra/ change or a restart deploys it`);
         return;
       }
-      // `reloaded` once the first update has settled, when the new code serves (the second follows: pushFunctionCode).
       pushes.push(functionName, async (superseded) => {
         if (stopping.signal.aborted) return;
-        await pushFunctionCode(lambda, functionName, await zipBundle(bundle), {
-          superseded,
-          onLive: () => say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms (built and type-checked in ${Math.round(bundledAt - startedAt)} ms)`),
-        });
+        // Superseded: the newer push says `reloaded` for both.
+        if (await pushFunctionCode(lambda, functionName, await zipBundle(bundle), superseded) === 'superseded') return;
+        say(`reloaded ${route} in ${Math.round(performance.now() - startedAt)} ms (built and type-checked in ${Math.round(bundledAt - startedAt)} ms)`);
       });
     },
   }, { debug: debugMode });

@@ -21,21 +21,24 @@ const CONFLICT_RETRY_MS = 100;
 const MAX_WAIT_S = 60;
 
 /**
- * UpdateFunctionCode, then the SDK's waiter until LastUpdateStatus is Successful (as on AWS, new code serves after);
- * `onLive` then. An update still in progress (LocalStack and AWS refuse a second one meanwhile) is retried.
+ * UpdateFunctionCode, then the SDK's waiter until LastUpdateStatus is Successful (as on AWS, new code serves after).
+ * An update still in progress (LocalStack and AWS refuse a second one meanwhile) is retried. Resolves `settled`, or
+ * `superseded` when `superseded` (a newer bundle for the same function) aborted it: the newer push updates anyway.
  *
  * Twice: MiniStack 1.5.33 stops the function's warm workers on an update, but an invocation that read the old code
  * just before it can still start a worker afterwards, which then serves the old code until the next update (seen
  * about once in 50 edits under back-to-back requests). The second update, once the first has settled, stops it.
- * `superseded` (a newer bundle for the same function) ends the push at the next step: the newer push updates anyway.
+ * Settled means after both: MiniStack also stops an invocation under way when it updates (a 502), so a request sent
+ * once the loop says `reloaded` meets no update.
  */
 export async function pushFunctionCode(
   lambda: LambdaClient,
   functionName: string,
   zip: Buffer,
-  { superseded, onLive }: { superseded?: AbortSignal; onLive?: () => void } = {},
-): Promise<void> {
-  for (let update = 0; update < 2 && !superseded?.aborted; update++) {
+  superseded?: AbortSignal,
+): Promise<'settled' | 'superseded'> {
+  for (let update = 0; update < 2; update++) {
+    if (superseded?.aborted) return 'superseded';
     await updateCode(lambda, functionName, zip, superseded);
     try {
       // MiniStack flips the status 0.5 s after the update; poll every 0.1-0.25 s rather than the waiter's default 1 s.
@@ -44,11 +47,11 @@ export async function pushFunctionCode(
         { FunctionName: functionName },
       );
     } catch (error) {
-      if (superseded?.aborted) return;
+      if (superseded?.aborted) return 'superseded';
       throw error;
     }
-    if (update === 0) onLive?.();
   }
+  return 'settled';
 }
 
 async function updateCode(lambda: LambdaClient, functionName: string, zip: Buffer, superseded?: AbortSignal): Promise<void> {
