@@ -35,6 +35,7 @@ const pureTests = [
   'service/openapi.test.ts',
   'scripts/lib/concurrency-pool.test.ts',
   'scripts/lib/free-port.test.ts',
+  'scripts/lib/state-passphrase.test.ts',
   'scripts/docs-truth/docs.test.ts',
   'scripts/docs-truth/env-reads.test.ts',
   'scripts/docs-truth/markdown.test.ts',

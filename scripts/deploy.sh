@@ -60,20 +60,8 @@ case "$action" in up | plan | drift) settings check ;; down) settings check-dest
 # The local profile's state key is derived from a passphrase (infra/provider.ts): generated once, mode 0600, in the
 # gitignored .state/ unless STATE_PASSPHRASE_FILE points elsewhere. Losing it makes the state unreadable.
 if [ -f "$stacks/params/cdk.tf.json" ] && grep -q '"state_passphrase"' "$stacks/params/cdk.tf.json"; then
-  passphrase_file=${STATE_PASSPHRASE_FILE:-.state/state-passphrase}
-  if [ ! -s "$passphrase_file" ]; then
-    mkdir -p "$(dirname "$passphrase_file")"
-    # Written 0600 from the start (mktemp), and put in place only if no other deploy did meanwhile (ln refuses an
-    # existing name): two first deploys at once must not encrypt their states with different passphrases.
-    new_passphrase=$(mktemp "$passphrase_file.XXXXXX")
-    head -c 32 /dev/urandom | base64 >"$new_passphrase"
-    if ln "$new_passphrase" "$passphrase_file" 2>/dev/null; then
-      echo "state passphrase generated: $passphrase_file (mode 0600; state is encrypted with a key derived from it)"
-    fi
-    rm -f "$new_passphrase"
-  fi
-  chmod 600 "$passphrase_file"
-  TF_VAR_state_passphrase=$(<"$passphrase_file")
+  source scripts/lib/state-passphrase.sh
+  TF_VAR_state_passphrase=$(state_passphrase "${STATE_PASSPHRASE_FILE:-.state/state-passphrase}")
   export TF_VAR_state_passphrase
 fi
 
