@@ -299,7 +299,7 @@ e2e: ## deploy to MiniStack (started by the suite, in the runner), run the end-t
 	$(PREFLIGHT)
 	$(RUN) _e2e
 _e2e: _build _engine
-	npx jest --selectProjects e2e --maxWorkers=2
+	npx jest --selectProjects e2e --runInBand
 # The deploy engine: OpenTofu on PATH (the tools image has it) and MiniStack, else the toolchain, built once into the
 # cache (needs Go). Terraform does not count: scripts/lib/engine.sh refuses it (no state encryption).
 _engine:

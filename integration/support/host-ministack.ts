@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { StartedEmulator } from './deployment-suite';
 
 /**
- * E2E_EMULATOR_PORT (4599) for the first jest worker, 10 below it for the second: `make e2e` and `make aws-safety` run
- * their test files two at a time, each on its own emulator.
+ * E2E_EMULATOR_PORT (4599) for the first jest worker, 10 below it for the second: `make aws-safety` runs
+ * its test files two at a time, each on its own emulator.
  */
 export const hostEmulatorPort = (): string =>
   String(Number(process.env.E2E_EMULATOR_PORT ?? '4599') - 10 * (Number(process.env.JEST_WORKER_ID ?? '1') - 1));
