@@ -54,7 +54,7 @@ PREFLIGHT = $(if $(and $(filter compose,$(RUNNER)),$(if $(HAVE_COMPOSE),,no)),$(
   @echo "runner: $(RUNNER)$(if $(RUNNER_WHY), ($(RUNNER_WHY)))$(if $(filter local,$(ENV)), · emulator: $(EMULATOR_DESC)) · ENV=$(ENV)" >&2
 # The tools container, with ~/.aws read-only for ENV=aws (never written; mounted only when it exists).
 AWS_CONFIG_MOUNT = $(if $(and $(filter aws,$(ENV)),$(wildcard $(HOME)/.aws)),--volume $(HOME)/.aws:/root/.aws:ro)
-COMPOSE_RUN_TOOLS = docker compose run --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
+COMPOSE_RUN_TOOLS = scripts/lib/compose-run.sh --rm $(COMPOSE_RUN_FLAGS) $(AWS_CONFIG_MOUNT) tools make
 RUN = $(if $(filter compose,$(RUNNER)),$(COMPOSE_RUN_TOOLS),$(MAKE)) ENV=$(ENV) EMULATOR=$(EMULATOR) RUNNER=native
 
 .PHONY: help ci envfile deps check test unit build openapi synth toolchain emulator-up emulator-down deploy outputs url api-key clean \
