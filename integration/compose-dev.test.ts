@@ -101,7 +101,10 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     if (loop) await loop.interrupt().catch(() => process.kill(-(loop as DevLoop).pid, 'SIGKILL'));
-    // The emulator goes, and with it everything the loop deployed; then any container a failure left behind.
+    // Any tools container a failure left running (`docker compose down` leaves one-off containers, and the next run
+    // would count it as its own); then the emulator goes, and with it everything the loop deployed.
+    const leftOver = await toolsContainers(0);
+    if (leftOver.length > 0) execFileSync('docker', ['rm', '--force', ...leftOver], { stdio: 'inherit' });
     if (copy) execFileSync('make', ['emulator-down'], { cwd: copy.root, env: env(), stdio: 'inherit' });
   } finally {
     copy?.remove();

@@ -113,7 +113,7 @@ export class DevLoop {
   output = '';
   private readonly exited: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(private readonly child: ChildProcess, private readonly inTerminal = false) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => child.on('exit', (code) => {
@@ -129,7 +129,7 @@ export class DevLoop {
   /** In a terminal, as a user runs it: util-linux `script` gives make a pseudo-terminal, and typeCtrlC() types ^C. */
   static startInTerminal(root: string, env: NodeJS.ProcessEnv, target = 'dev'): DevLoop {
     const args = ['--quiet', '--flush', '--return', '--command', `make ${target}`, '/dev/null'];
-    return new DevLoop(spawn('script', args, { cwd: root, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] }));
+    return new DevLoop(spawn('script', args, { cwd: root, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] }), true);
   }
 
   /** Ctrl-C typed into the terminal startInTerminal() made. Resolves with the exit code. */
@@ -155,8 +155,13 @@ export class DevLoop {
     }
   }
 
-  /** Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group. Resolves with make's exit code. */
+  /**
+   * Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group. Resolves with make's exit code. In
+   * the terminal startInTerminal() made, typed there: make runs in that terminal's session, which a signal to
+   * `script`'s process group does not reach.
+   */
   async interrupt(timeoutMs = 30_000): Promise<number | null> {
+    if (this.inTerminal) return this.typeCtrlC(timeoutMs);
     process.kill(-this.pid, 'SIGINT');
     return this.exit(timeoutMs);
   }
