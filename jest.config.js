@@ -67,9 +67,9 @@ module.exports = {
     project('fuzz', ['<rootDir>/integration/fuzz.test.ts']),
     // `make browser-test`: hostile web pages in headless Chromium against the emulator as the kit starts it.
     project('browser', ['<rootDir>/integration/browser-attacks.test.ts'], withBrowser),
-    // The compose path end to end (make deploy, the README call, make dev, through the tools container) and the
-    // LocalStack wiring: needs Docker Compose.
-    project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/compose-dev.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
+    // The compose path end to end (make deploy, the README call, make dev, through the tools container), how the
+    // tools container is stopped (scripts/lib/compose-run.sh) and the LocalStack wiring: needs Docker Compose.
+    project('compose', ['<rootDir>/integration/compose.test.ts', '<rootDir>/integration/compose-dev.test.ts', '<rootDir>/integration/compose-run.test.ts', '<rootDir>/integration/localstack-wiring.test.ts']),
     // Secrets at rest after a local deploy, the aws profile's settings rehearsed on the host emulator, the same
     // profile deployed as the deployer role on MiniStack enforcing IAM (every escalation refused), and the bootstrap.
     project('aws-safety', ['<rootDir>/integration/state-at-rest.test.ts', '<rootDir>/integration/aws-rehearsal.test.ts',
