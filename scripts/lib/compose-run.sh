@@ -46,8 +46,13 @@ while :; do
   kill -0 "$compose" 2>/dev/null || break
 done
 # Compose can end before its container: its output broke (`make dev | head`, or a Ctrl-C that ended `tee`), or it
-# was killed. Stopped as `docker stop` would (unless a signal is already on its way: a second one is not the same
-# as one), and waited for.
-[[ -n $signalled ]] || docker kill --signal TERM "$name" >/dev/null 2>&1 || true
-docker wait "$name" >/dev/null 2>&1 || true
+# was killed. A running container is stopped as `docker stop` would (unless a signal is already on its way: a second
+# one is not the same as one) and waited for; one a signal caught between create and start is removed.
+case $(docker inspect --format '{{.State.Status}}' "$name" 2>/dev/null) in
+  running)
+    [[ -n $signalled ]] || docker kill --signal TERM "$name" >/dev/null 2>&1
+    docker wait "$name" >/dev/null 2>&1
+    ;;
+  created) docker rm --force "$name" >/dev/null 2>&1 ;;
+esac
 exit "$status"
