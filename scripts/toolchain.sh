@@ -214,8 +214,9 @@ install_schemathesis() {
 
 install_parliament() {
   install_locked_venv "$PARLIAMENT_VENV" "$PINS/parliament/requirements.txt"
-  "$PARLIAMENT_VENV/bin/pip" show parliament 2>/dev/null | grep -qx "Version: $PARLIAMENT_VERSION" \
-    || die "the parliament venv does not hold parliament $PARLIAMENT_VERSION"
+  # Not `pip show | grep -q`: under pipefail, grep's early exit can kill pip with SIGPIPE and fail a good install.
+  [[ $("$PARLIAMENT_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("parliament"))') \
+    == "$PARLIAMENT_VERSION" ]] || die "the parliament venv does not hold parliament $PARLIAMENT_VERSION"
 }
 
 # npm's integrity strings are "sha512-<base64 digest>".
