@@ -142,6 +142,15 @@ export class DevLoop {
     return this.child.pid as number;
   }
 
+  /**
+   * The output for a failure message, its last lines first: that is where the error is, and a CI summary that keeps
+   * only the head of a long message would otherwise show the build and not the failure.
+   */
+  private said(): string {
+    const tail = this.output.trimEnd().split('\n').slice(-25).join('\n');
+    return `last lines:\n${tail}\n--- whole output:\n${this.output}`;
+  }
+
   /** Waits until the output after `from` matches `pattern`; returns the match and where it ended. */
   async waitFor(pattern: RegExp, timeoutMs: number, from = 0): Promise<{ match: RegExpExecArray; end: number }> {
     const deadline = Date.now() + timeoutMs;
@@ -149,8 +158,8 @@ export class DevLoop {
       const rest = this.output.slice(from);
       const match = pattern.exec(rest);
       if (match) return { match, end: from + match.index + match[0].length };
-      if (Date.now() > deadline) throw new Error(`make did not print ${pattern} within ${timeoutMs} ms; output:\n${this.output}`);
-      if (this.child.exitCode !== null) throw new Error(`make exited (${this.child.exitCode}); output:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`make did not print ${pattern} within ${timeoutMs} ms; ${this.said()}`);
+      if (this.child.exitCode !== null) throw new Error(`make exited (${this.child.exitCode}); ${this.said()}`);
       await sleep(50);
     }
   }
@@ -171,7 +180,7 @@ export class DevLoop {
       this.exited,
       // Unreferenced: a pending 30 s timer would keep jest from exiting after the last test.
       sleep(timeoutMs, undefined, { ref: false }).then(() => {
-        throw new Error(`make still running ${timeoutMs} ms after Ctrl-C; output:\n${this.output}`);
+        throw new Error(`make still running ${timeoutMs} ms after Ctrl-C; ${this.said()}`);
       }),
     ]);
   }
